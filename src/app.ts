@@ -1,0 +1,89 @@
+import { type Client, Events } from 'discord.js';
+import { commands } from '../commands/index.js';
+import type { CommandModule } from './command.js';
+import type { Config } from './config.js';
+import { loadCorpus } from './core/corpus/read.js';
+import type { Corpus } from './core/corpus/types.js';
+import { CorpusSearch } from './core/search.js';
+import { createClient } from './discord/client.js';
+import { createDispatcher } from './discord/dispatch.js';
+import type { Logger } from './logger.js';
+import { openState, type State } from './state/index.js';
+
+/** The corpus failed validation; `problems` lists every one. */
+export class CorpusError extends Error {
+  override name = 'CorpusError';
+  constructor(readonly problems: readonly string[]) {
+    super(
+      [
+        `The corpus in data/ has ${problems.length} problem(s); fix them and start again:`,
+        ...problems.map((p) => `  - ${p}`),
+      ].join('\n'),
+    );
+  }
+}
+
+/** What the bot is made of; tests and the playground supply their own clock, randomness and logger. */
+export interface BotOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  readonly random?: () => number;
+  readonly commands?: readonly CommandModule[];
+}
+
+/** A running bot. */
+export interface Bot {
+  readonly client: Client;
+  readonly corpus: Corpus;
+  readonly state: State;
+  /** Disconnects from Discord and closes the state stores. */
+  stop(): Promise<void>;
+}
+
+/** Loads and validates the corpus; throws `CorpusError` listing every problem. */
+export async function loadValidCorpus(): Promise<Corpus> {
+  const result = await loadCorpus();
+  if (!result.ok) throw new CorpusError(result.problems);
+  return result.corpus;
+}
+
+/** Starts the bot: corpus, state, client and dispatcher, then logs in. */
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const { config, logger } = options;
+  const corpus = await loadValidCorpus();
+  const search = new CorpusSearch(corpus);
+  const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'));
+  const client = createClient({ apiUrl: config.apiUrl });
+  const dispatcher = createDispatcher({
+    commands: options.commands ?? commands,
+    corpus,
+    search,
+    state,
+    logger,
+    clock: options.clock ?? (() => new Date()),
+    random: options.random ?? Math.random,
+  });
+  client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
+  client.once(Events.ClientReady, (ready) =>
+    logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'),
+  );
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'client error'));
+  client.on(Events.Warn, (message) => logger.warn(message));
+  try {
+    await client.login(config.token);
+  } catch (error) {
+    await client.destroy();
+    await state.close();
+    throw error;
+  }
+  return {
+    client,
+    corpus,
+    state,
+    async stop() {
+      await client.destroy();
+      await state.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildResult, buildCorpus } from './build.js';
+import type { RawCorpus } from './schema.js';
+
+/** The shipped `data/` folder. */
+export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+
+const DATA_FILES = ['topics', 'texts', 'schedule', 'excerpts', 'cruxes'] as const;
+
+/** Reads every data file (and every text file that `texts.json` names) from `dir`. Missing files become problems, not exceptions. */
+export async function readRawCorpus(dir: string = DATA_DIR): Promise<{ raw: RawCorpus; problems: string[] }> {
+  const problems: string[] = [];
+  const json: Record<string, unknown> = {};
+  for (const name of DATA_FILES) {
+    try {
+      json[name] = JSON.parse(await readFile(path.join(dir, `${name}.json`), 'utf8'));
+    } catch (error) {
+      problems.push(
+        `${name}.json: ${error instanceof SyntaxError ? `not valid JSON (${error.message})` : 'cannot be read'}`,
+      );
+      json[name] = undefined;
+    }
+  }
+  const files = new Map<string, Buffer>();
+  const texts = Array.isArray(json.texts) ? json.texts : [];
+  for (const entry of texts) {
+    const file = typeof entry === 'object' && entry && 'file' in entry ? entry.file : undefined;
+    if (typeof file !== 'string' || file.includes('..')) continue;
+    try {
+      files.set(file, await readFile(path.join(dir, file)));
+    } catch {
+      // Reported by buildCorpus as a missing file, with the text that names it.
+    }
+  }
+  return {
+    raw: {
+      json: {
+        topics: json.topics,
+        texts: json.texts,
+        schedule: json.schedule,
+        excerpts: json.excerpts,
+        cruxes: json.cruxes,
+      },
+      files,
+    },
+    problems,
+  };
+}
+
+/** Reads and validates the corpus in `dir`. */
+export async function loadCorpus(dir: string = DATA_DIR): Promise<BuildResult> {
+  const { raw, problems } = await readRawCorpus(dir);
+  const built = buildCorpus(raw);
+  if (problems.length === 0) return built;
+  return { ok: false, problems: [...problems, ...(built.ok ? [] : built.problems)] };
+}

@@ -1,0 +1,111 @@
+import type { Corpus, Crux, Passage } from '../corpus/types.js';
+import { encodeCustomId } from '../custom-id.js';
+import { blockQuote, describeLocation, literal } from '../format.js';
+import { pagedReply, paginate } from '../paging.js';
+import { CRUX_COLOR, type Reply } from '../reply.js';
+import { oneLine, truncateAtSentence } from '../text.js';
+
+/** The /crux command's name and component actions, shared by the command module and these layouts. */
+export const CRUX_COMMAND = 'crux';
+export const CRUX_ACTIONS = { quotes: 'quotes', discuss: 'discuss' } as const;
+
+/** How much of a supporting quote the crux card shows; the Quotes button shows them in full. */
+const QUOTE_OPENING_CHARS = 160;
+
+/** Letters that name positions in cards and polls. */
+export const POSITION_LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
+
+/** "A", "B"… for the position at `index`. */
+export function positionLetter(index: number): string {
+  return POSITION_LETTERS[index] ?? String(index + 1);
+}
+
+/** A passage's source, for under a quote: "— Title, paragraph 42 of 180, 23% through". */
+export function quoteSource(corpus: Corpus, passage: Passage): string {
+  const text = corpus.textById.get(passage.textId);
+  return text ? `— *${literal(text.title)}*, ${describeLocation(passage.location, text)}` : '';
+}
+
+/** The crux card: question, positions with statements and quote openings, prompts, and buttons. */
+export function cruxReply(corpus: Corpus, crux: Crux, note?: string): Reply {
+  const session = corpus.sessions.find((s) => s.number === crux.session);
+  const topics = crux.topics.map((id) => corpus.topicById.get(id)?.label ?? id).join(', ');
+  return {
+    embeds: [
+      {
+        author: `Crux · Session ${crux.session}${session ? `: ${session.title}` : ''}`,
+        description: [note ? `*${literal(note)}*\n` : undefined, `**${literal(crux.question)}**`]
+          .filter(Boolean)
+          .join('\n'),
+        fields: [
+          ...crux.positions.map((position, index) => {
+            const quote = position.quotes[0];
+            const opening = quote ? truncateAtSentence(oneLine(quote.quote), QUOTE_OPENING_CHARS) : '';
+            return {
+              name: `${positionLetter(index)}. ${position.label}`,
+              value: [
+                literal(position.statement),
+                quote ? `> ${literal(opening)}` : undefined,
+                quote ? quoteSource(corpus, quote) : undefined,
+              ]
+                .filter(Boolean)
+                .join('\n'),
+            };
+          }),
+          {
+            name: 'To discuss',
+            value: crux.prompts.map((prompt, i) => `${i + 1}. ${literal(prompt)}`).join('\n'),
+          },
+        ],
+        footer: `Crux ${crux.id} · ${topics}`,
+        color: CRUX_COLOR,
+      },
+    ],
+    components: [
+      [
+        {
+          type: 'button',
+          customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.quotes, { c: crux.id }),
+          label: 'Quotes',
+          style: 'primary',
+        },
+        {
+          type: 'button',
+          customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.discuss, { c: crux.id }),
+          label: 'Discuss',
+          style: 'secondary',
+        },
+      ],
+    ],
+  };
+}
+
+/** Every supporting quote of a crux in full, privately and paged. `page` is 0-based. */
+export function cruxQuotesReply(corpus: Corpus, crux: Crux, page: number): Reply {
+  const blocks = crux.positions.flatMap((position, index) => [
+    `**${positionLetter(index)}. ${literal(position.label)}**`,
+    ...position.quotes.map((quote) => `${blockQuote(quote.quote)}\n${quoteSource(corpus, quote)}`),
+  ]);
+  return pagedReply({
+    title: `Quotes: ${crux.question}`,
+    pages: paginate(blocks),
+    page,
+    pageId: (n) => encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.quotes, { c: crux.id, p: n }),
+    footer: `Crux ${crux.id}`,
+  });
+}
+
+/** The name of a crux's discussion thread. */
+export function cruxThreadName(crux: Crux): string {
+  return `Crux: ${crux.question}`;
+}
+
+/** The first message in a crux's discussion thread: its prompts. */
+export function cruxThreadStarter(crux: Crux): Reply {
+  return {
+    content: [
+      `**${literal(crux.question)}**`,
+      ...crux.prompts.map((prompt, i) => `${i + 1}. ${literal(prompt)}`),
+    ].join('\n'),
+  };
+}

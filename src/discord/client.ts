@@ -1,0 +1,36 @@
+import { Client, GatewayIntentBits, Options } from 'discord.js';
+
+/** How the Discord client is built: what it listens to and how much it remembers. */
+export interface ClientSettings {
+  /** Base URL of the Discord API (`…/api`); only set to use the local emulator. */
+  readonly apiUrl?: string | undefined;
+}
+
+/**
+ * Creates the discord.js client. Crux needs only the Guilds intent: slash commands, buttons and selects
+ * arrive as interactions, and it never reads message content. Caches are bounded because discord.js keeps
+ * everything but messages forever by default.
+ */
+export function createClient(settings: ClientSettings = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 50,
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 500, keepOverLimit: (user) => user.id === user.client.user.id },
+      PresenceManager: 0,
+      ReactionManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      VoiceStateManager: 0,
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      // A sweeper filter returns the predicate; returning a boolean instead crashes the process when it fires.
+      messages: { interval: 3600, lifetime: 1800 },
+      threads: { interval: 3600, lifetime: 3600 },
+    },
+  });
+}

@@ -1,0 +1,309 @@
+import {
+  ApplicationCommandOptionType,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  DiscordAPIError,
+  type Interaction,
+  MessageFlags,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RepliableInteraction,
+  type StringSelectMenuInteraction,
+  ThreadAutoArchiveDuration,
+} from 'discord.js';
+import { type CommandArgs, type CommandContext, type CommandModule, defineAll } from '../command.js';
+import type { ChannelKind } from '../core/access.js';
+import type { Corpus } from '../core/corpus/types.js';
+import { decodeCustomId } from '../core/custom-id.js';
+import { botCannotOpenThreads, threadAlreadyOpen, threadOpened } from '../core/replies/threads.js';
+import { notice, type Outcome, type Reply } from '../core/reply.js';
+import type { CorpusSearch } from '../core/search.js';
+import type { Logger } from '../logger.js';
+import type { State } from '../state/index.js';
+import { render, renderChannelMessage, renderChoices, renderThreadName } from './render.js';
+
+/** What the dispatcher needs; everything time- or chance-dependent is injected. */
+export interface DispatchDeps {
+  readonly commands: readonly CommandModule[];
+  readonly corpus: Corpus;
+  readonly search: CorpusSearch;
+  readonly state: State;
+  readonly logger: Logger;
+  readonly clock: () => Date;
+  readonly random: () => number;
+}
+
+/** Discord wants an answer within 3 s; past this, the dispatcher acknowledges first and answers after. */
+const DEFER_AFTER_MS = 2000;
+/** Autocomplete cannot be deferred; an answer later than this is dropped. */
+const AUTOCOMPLETE_BUDGET_MS = 2500;
+
+/** Discord error codes the dispatcher turns into a defined outcome. */
+const MISSING_ACCESS = 50001;
+const MISSING_PERMISSIONS = 50013;
+const THREAD_ALREADY_EXISTS = 160004;
+
+/**
+ * Builds the interaction handler: it routes each interaction to its command module, flattens options into
+ * plain arguments, renders the plain reply, and answers Discord the right way (reply, defer then edit,
+ * update, follow-up). It is also the one error boundary: anything unexpected is logged with the interaction
+ * id and the member sees a short private message with that id as a reference.
+ */
+export function createDispatcher(deps: DispatchDeps): {
+  readonly definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
+  handle(interaction: Interaction): Promise<void>;
+} {
+  const definitions = defineAll(deps.commands, deps.corpus);
+  const byName = new Map(
+    definitions.map((definition, i) => [definition.name, deps.commands[i] as CommandModule]),
+  );
+
+  const context = (interaction: RepliableInteraction | AutocompleteInteraction): CommandContext => ({
+    interactionId: interaction.id,
+    guildId: interaction.guildId ?? '',
+    channelId: interaction.channelId ?? '',
+    channelKind: channelKind(interaction),
+    userId: interaction.user.id,
+    now: deps.clock(),
+    permissions: {
+      member: new Set(interaction.memberPermissions?.toArray() ?? []),
+      bot: new Set(interaction.appPermissions?.toArray() ?? []),
+    },
+    corpus: deps.corpus,
+    search: deps.search,
+    state: deps.state,
+    random: deps.random,
+    commands: definitions,
+    ...('message' in interaction && interaction.message
+      ? {
+          message: {
+            id: interaction.message.id,
+            ephemeral: interaction.message.flags.has(MessageFlags.Ephemeral),
+          },
+        }
+      : {}),
+  });
+
+  const handleCommand = async (interaction: ChatInputCommandInteraction) => {
+    const module = byName.get(interaction.commandName);
+    if (!module) {
+      await interaction.reply(
+        render(notice('That command is not available any more. Type `/` to see what Crux offers.')),
+      );
+      return;
+    }
+    const args = flattenOptions(interaction.options.data);
+    const deferral = deferIfSlow(() => interaction.deferReply());
+    let reply: Reply;
+    try {
+      reply = await module.run(args, context(interaction));
+    } finally {
+      await deferral.settle();
+    }
+    const payload = render(reply);
+    if (!deferral.started) {
+      await interaction.reply(payload);
+    } else if (reply.ephemeral) {
+      // The deferred placeholder is public and cannot become private: replace it.
+      await interaction.deleteReply();
+      await interaction.followUp(payload);
+    } else {
+      const { flags: _ephemeral, ...edit } = payload;
+      await interaction.editReply(edit);
+    }
+  };
+
+  const handleAutocomplete = async (interaction: AutocompleteInteraction) => {
+    const module = byName.get(interaction.commandName);
+    const focused = interaction.options.getFocused(true);
+    const args = flattenOptions(interaction.options.data.filter((option) => !option.focused));
+    const choices = module?.autocomplete
+      ? await withTimeout(
+          module.autocomplete(
+            { name: focused.name, value: String(focused.value) },
+            args,
+            context(interaction),
+          ),
+          AUTOCOMPLETE_BUDGET_MS,
+        )
+      : [];
+    await interaction.respond(renderChoices(choices ?? []));
+  };
+
+  const handleComponent = async (interaction: ButtonInteraction | StringSelectMenuInteraction) => {
+    const id = decodeCustomId(interaction.customId);
+    const handler = id ? byName.get(id.command)?.components?.[id.action] : undefined;
+    if (!id || !handler) {
+      await interaction.reply(
+        render(
+          notice('This button is from an older version of Crux. Run the command again for a fresh one.'),
+        ),
+      );
+      return;
+    }
+    const params = interaction.isStringSelectMenu()
+      ? { ...id.params, value: interaction.values.join(',') }
+      : id.params;
+    // Deferring an update shows nothing, so it suits every outcome: edit, new reply or thread.
+    const deferral = deferIfSlow(() => interaction.deferUpdate());
+    let outcome: Outcome;
+    try {
+      outcome = await handler(params, context(interaction));
+    } finally {
+      await deferral.settle();
+    }
+    await applyOutcome(interaction, outcome, deferral.started);
+  };
+
+  const applyOutcome = async (
+    interaction: ButtonInteraction | StringSelectMenuInteraction,
+    outcome: Outcome,
+    acknowledged: boolean,
+  ) => {
+    if (outcome.type === 'update') {
+      const { flags: _ephemeral, ...edit } = render(outcome.reply);
+      await (acknowledged ? interaction.editReply(edit) : interaction.update(edit));
+      return;
+    }
+    if (outcome.type === 'reply') {
+      const payload = render(outcome.reply);
+      await (acknowledged ? interaction.followUp(payload) : interaction.reply(payload));
+      return;
+    }
+    const answer = await openThread(interaction, outcome.name, outcome.starter);
+    await (acknowledged ? interaction.followUp(render(answer)) : interaction.reply(render(answer)));
+  };
+
+  /** Opens a discussion thread on the component's message; every refusal Discord can give has an answer. */
+  const openThread = async (
+    interaction: ButtonInteraction | StringSelectMenuInteraction,
+    name: string,
+    starter: Reply | undefined,
+  ): Promise<Reply> => {
+    const message = interaction.message;
+    if (message.thread) return threadAlreadyOpen(`<#${message.thread.id}>`);
+    try {
+      const thread = await message.startThread({
+        name: renderThreadName(name),
+        autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek,
+      });
+      if (starter) await thread.send(renderChannelMessage(starter));
+      return threadOpened(`<#${thread.id}>`);
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_EXISTS) {
+        // A thread started from a message has the message's id.
+        return threadAlreadyOpen(`<#${message.id}>`);
+      }
+      if (
+        error instanceof DiscordAPIError &&
+        (error.code === MISSING_PERMISSIONS || error.code === MISSING_ACCESS)
+      ) {
+        deps.logger.info(
+          { interactionId: interaction.id, code: error.code },
+          'thread refused for missing permissions',
+        );
+        return botCannotOpenThreads(new Set()) ?? notice('I am not allowed to open a thread here.');
+      }
+      throw error;
+    }
+  };
+
+  const handle = async (interaction: Interaction) => {
+    try {
+      if (interaction.isChatInputCommand()) await handleCommand(interaction);
+      else if (interaction.isAutocomplete()) await handleAutocomplete(interaction);
+      else if (interaction.isButton() || interaction.isStringSelectMenu()) await handleComponent(interaction);
+    } catch (error) {
+      deps.logger.error(
+        { err: error, interactionId: interaction.id, guildId: interaction.guildId },
+        'interaction failed',
+      );
+      await apologize(interaction).catch((apologyError: unknown) =>
+        deps.logger.warn(
+          { err: apologyError, interactionId: interaction.id },
+          'could not tell the member about the failure',
+        ),
+      );
+    }
+  };
+
+  return { definitions, handle };
+}
+
+/** Tells the member something went wrong, through whichever response the interaction still allows. */
+async function apologize(interaction: Interaction): Promise<void> {
+  if (interaction.isAutocomplete()) {
+    if (!interaction.responded) await interaction.respond([]);
+    return;
+  }
+  if (!interaction.isRepliable()) return;
+  const payload = render(
+    notice(
+      `Something went wrong on my side (ref ${interaction.id}). Please try again; if it keeps happening, give a moderator that ref.`,
+    ),
+  );
+  await (interaction.replied || interaction.deferred
+    ? interaction.followUp(payload)
+    : interaction.reply(payload));
+}
+
+/**
+ * Flattens options into plain arguments: `{ subcommand, group, ...values }`. Users, channels and roles
+ * arrive as their ids.
+ */
+export function flattenOptions(options: readonly CommandInteractionOption[]): CommandArgs {
+  const args: Record<string, string | number | boolean | undefined> = {};
+  for (const option of options) {
+    if (option.type === ApplicationCommandOptionType.SubcommandGroup) {
+      args.group = option.name;
+      Object.assign(args, flattenOptions(option.options ?? []));
+    } else if (option.type === ApplicationCommandOptionType.Subcommand) {
+      args.subcommand = option.name;
+      Object.assign(args, flattenOptions(option.options ?? []));
+    } else {
+      args[option.name] = option.value;
+    }
+  }
+  return args;
+}
+
+function channelKind(interaction: RepliableInteraction | AutocompleteInteraction): ChannelKind {
+  const channel = interaction.channel;
+  if (!channel) return 'other';
+  if (channel.isThread()) return 'thread';
+  return channel.isTextBased() && !channel.isDMBased() && !channel.isVoiceBased() ? 'text' : 'other';
+}
+
+/**
+ * Acknowledges an interaction if the work takes longer than Discord's patience allows. `settle` waits for an
+ * acknowledgement already in flight, so the answer never races it (a second acknowledgement is refused).
+ */
+function deferIfSlow(defer: () => Promise<unknown>): { readonly started: boolean; settle(): Promise<void> } {
+  let pending: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    pending = defer();
+  }, DEFER_AFTER_MS);
+  return {
+    get started() {
+      return pending !== undefined;
+    },
+    async settle() {
+      clearTimeout(timer);
+      // A failed acknowledgement (an expired token) surfaces when the answer is sent.
+      await pending?.catch(() => undefined);
+    },
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ZodMiniType } from 'zod/mini';
+import { DISCORD_LIMITS as L } from '../core/limits.js';
+
+/**
+ * Discord's published request schemas (`discord-api-spec/zod`), strict: unknown keys are rejected.
+ *
+ * The package builds its schemas when it is imported, so its `setStrictObject(true)` switch comes too late
+ * to have any effect. This loader makes a strict copy instead: it rewrites the module's one object factory
+ * to `z.strictObject` and imports the copy. Strictness catches payload mistakes (a camelCase key where the
+ * API wants snake_case) that Discord itself would silently ignore.
+ */
+export interface DiscordSchemas {
+  /** The schema exported as `name` (e.g. `MessageCreateRequestSchema`); throws if there is none. */
+  get(name: string): ZodMiniType;
+}
+
+let loading: Promise<DiscordSchemas> | undefined;
+
+/** The strict schemas, loaded once per process. */
+export function strictSchemas(): Promise<DiscordSchemas> {
+  loading ??= loadStrict();
+  return loading;
+}
+
+async function loadStrict(): Promise<DiscordSchemas> {
+  const source = await readFile(fileURLToPath(import.meta.resolve('discord-api-spec/zod')), 'utf8');
+  const factory = 'let zObject = z.object;';
+  const zodImport = 'from "zod/mini"';
+  if (!source.includes(factory) || !source.includes(zodImport)) {
+    throw new Error(
+      'discord-api-spec changed shape; update src/emulator/schemas.ts to make its schemas strict',
+    );
+  }
+  const strict = source
+    .replace(factory, 'let zObject = z.strictObject;')
+    .replace(zodImport, `from ${JSON.stringify(import.meta.resolve('zod/mini'))}`);
+  const file = path.join(
+    tmpdir(),
+    `crux-discord-schemas-${createHash('sha256').update(strict).digest('hex').slice(0, 16)}.mjs`,
+  );
+  await writeFile(file, strict);
+  const module = (await import(pathToFileURL(file).href)) as Record<string, ZodMiniType | undefined>;
+  return {
+    get(name) {
+      const schema = module[name];
+      if (!schema) throw new Error(`discord-api-spec has no schema named ${name}`);
+      return schema;
+    },
+  };
+}
+
+/**
+ * Fields discord.js puts in every message body that the interaction-response schemas do not list. Discord
+ * ignores them; a strict check must too, or it would reject the real client. Nothing else is tolerated.
+ */
+export const CLIENT_EXTRA_FIELDS = ['enforce_nonce', 'tts'] as const;
+
+/**
+ * Checks a request `body` against the named schema (strict) and the documented limits. `dataKey` names the
+ * member holding the message for callback bodies (`{ type, data }`), whose client extras are dropped first.
+ */
+export async function requestProblems(
+  schemaName: string,
+  body: unknown,
+  dataKey?: string,
+): Promise<LimitProblem[]> {
+  const schema = (await strictSchemas()).get(schemaName);
+  const message = dataKey ? (body as Record<string, unknown> | undefined)?.[dataKey] : body;
+  const withoutExtras = withoutClientExtras(message);
+  const checked = dataKey ? { ...(body as object), [dataKey]: withoutExtras } : withoutExtras;
+  const result = schema.safeParse(checked);
+  const problems: LimitProblem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+  return [
+    ...problems,
+    ...documentedLimitProblems(message).map((p) => ({
+      ...p,
+      path: dataKey ? `${dataKey}.${p.path}` : p.path,
+    })),
+  ];
+}
+
+function withoutClientExtras(message: unknown): unknown {
+  if (typeof message !== 'object' || message === null) return message;
+  const copy: Record<string, unknown> = { ...message };
+  for (const field of CLIENT_EXTRA_FIELDS) delete copy[field];
+  return copy;
+}
+
+/** A failed check, with the path into the body, as Discord reports it in a 50035 error. */
+export interface LimitProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Documented limits the published schemas do not encode, checked by hand: message content (2,000), poll
+ * answers (55) and question (300), and the 6,000 characters shared by all embeds.
+ */
+export function documentedLimitProblems(body: unknown): LimitProblem[] {
+  const problems: LimitProblem[] = [];
+  if (typeof body !== 'object' || body === null) return problems;
+  const message = body as {
+    content?: unknown;
+    embeds?: unknown;
+    poll?: { question?: { text?: unknown }; answers?: { poll_media?: { text?: unknown } }[] };
+  };
+  if (typeof message.content === 'string' && message.content.length > L.content) {
+    problems.push({ path: 'content', message: `Must be ${L.content} or fewer in length.` });
+  }
+  if (Array.isArray(message.embeds)) {
+    const total = message.embeds.reduce(
+      (sum: number, embed: Record<string, unknown>) => sum + embedLength(embed),
+      0,
+    );
+    if (total > L.embedTotal)
+      problems.push({ path: 'embeds', message: `Embed size exceeds maximum size of ${L.embedTotal}` });
+  }
+  const question = message.poll?.question?.text;
+  if (typeof question === 'string' && question.length > L.pollQuestion) {
+    problems.push({ path: 'poll.question.text', message: `Must be ${L.pollQuestion} or fewer in length.` });
+  }
+  for (const [index, answer] of (message.poll?.answers ?? []).entries()) {
+    const text = answer?.poll_media?.text;
+    if (typeof text === 'string' && text.length > L.pollAnswerText) {
+      problems.push({
+        path: `poll.answers.${index}.poll_media.text`,
+        message: `Must be ${L.pollAnswerText} or fewer in length.`,
+      });
+    }
+  }
+  return problems;
+}
+
+function embedLength(embed: Record<string, unknown>): number {
+  const text = (value: unknown) => (typeof value === 'string' ? value.length : 0);
+  const fields = Array.isArray(embed.fields) ? embed.fields : [];
+  return (
+    text(embed.title) +
+    text(embed.description) +
+    text((embed.footer as { text?: unknown } | undefined)?.text) +
+    text((embed.author as { name?: unknown } | undefined)?.name) +
+    fields.reduce(
+      (sum: number, field: { name?: unknown; value?: unknown }) => sum + text(field.name) + text(field.value),
+      0,
+    )
+  );
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import crux from '../../commands/crux.js';
+import type { CommandContext } from '../../src/command.js';
+import type { Crux } from '../../src/core/corpus/types.js';
+import { decodeCustomId } from '../../src/core/custom-id.js';
+import { literal } from '../../src/core/format.js';
+import type { Outcome, Reply } from '../../src/core/reply.js';
+import { testContext } from '../helpers/context.js';
+
+function buttons(reply: Reply): Record<string, string> {
+  return Object.fromEntries(
+    (reply.components ?? []).flat().flatMap((c) => (c.type === 'button' ? [[c.label, c.customId]] : [])),
+  );
+}
+
+/** The crux a card shows, read back from its Quotes button. */
+function shownCrux(ctx: CommandContext, reply: Reply): Crux | undefined {
+  return ctx.corpus.cruxById.get(decodeCustomId(buttons(reply).Quotes ?? '')?.params.c ?? '');
+}
+
+async function press(ctx: CommandContext, customId: string, ephemeral = false): Promise<Outcome> {
+  const id = decodeCustomId(customId);
+  const handler = id ? crux.components?.[id.action] : undefined;
+  if (!id || !handler) throw new Error(`no handler for ${customId}`);
+  return handler(id.params, { ...ctx, message: { id: '9', ephemeral } });
+}
+
+describe('/crux', () => {
+  it('rotates through the current session’s cruxes in order, then starts over', async () => {
+    const ctx = await testContext();
+    const session = ctx.corpus.cruxes.filter((c) => c.session === 1);
+    expect(session.length).toBeGreaterThan(1);
+    const shown: string[] = [];
+    for (let i = 0; i < session.length + 1; i++)
+      shown.push(shownCrux(ctx, await crux.run({}, ctx))?.id ?? '');
+    expect(shown).toEqual([...session.map((c) => c.id), session[0]?.id]);
+  });
+
+  it('shows the question, every position with its statement and quote opening, and the prompts', async () => {
+    const ctx = await testContext();
+    const target = ctx.corpus.cruxById.get('conscientious-objector') as Crux;
+    const reply = await crux.run({ id: target.id }, ctx);
+    const [embed] = reply.embeds ?? [];
+    expect(embed?.description).toContain(literal(target.question));
+    expect(embed?.author).toBe('Crux · Session 3: Fiction, reinterpretation and objectors');
+    const names = embed?.fields?.map((f) => f.name);
+    expect(names).toEqual([...target.positions.map((p, i) => `${'ABCDE'[i]}. ${p.label}`), 'To discuss']);
+    for (const [i, position] of target.positions.entries()) {
+      const value = embed?.fields?.[i]?.value ?? '';
+      expect(value.startsWith(literal(position.statement))).toBe(true);
+      expect(value).toMatch(/\n> .+\n— \*.+\*, paragraphs? \d+/u);
+    }
+    expect(embed?.fields?.at(-1)?.value).toBe(
+      target.prompts.map((p, i) => `${i + 1}. ${literal(p)}`).join('\n'),
+    );
+    expect(Object.keys(buttons(reply))).toEqual(['Quotes', 'Discuss']);
+    expect(reply.ephemeral).toBeUndefined();
+  });
+
+  it('finds a crux from words typed without picking a suggestion, when only one matches', async () => {
+    const ctx = await testContext();
+    expect(shownCrux(ctx, await crux.run({ id: 'paint splodge' }, ctx))?.id).toBe('values-miss-the-mark');
+  });
+
+  it('refuses an unknown crux privately and says how to find one', async () => {
+    const ctx = await testContext();
+    const reply = await crux.run({ id: 'no such thing' }, ctx);
+    expect(reply).toMatchObject({ ephemeral: true });
+    expect(reply.content).toMatch(/No crux matches “no such thing”\. Type words from a question/u);
+  });
+
+  it('autocompletes by question, within Discord’s limits', async () => {
+    const ctx = await testContext();
+    const all = (await crux.autocomplete?.({ name: 'id', value: '' }, {}, ctx)) ?? [];
+    expect(all).toHaveLength(ctx.corpus.cruxes.length);
+    expect(all.every((c) => c.name.length <= 100)).toBe(true);
+    const some =
+      (await crux.autocomplete?.({ name: 'id', value: 'superintelligence persona' }, {}, ctx)) ?? [];
+    expect(some.length).toBeGreaterThan(0);
+    expect(some.length).toBeLessThan(all.length);
+  });
+});
+
+describe('/crux buttons', () => {
+  it('Quotes shows every supporting quote in full, privately, across its pages', async () => {
+    const ctx = await testContext();
+    const target = ctx.corpus.cruxById.get('source-of-misalignment') as Crux;
+    const card = await crux.run({ id: target.id }, ctx);
+    const pages: string[] = [];
+    let outcome = await press(ctx, buttons(card).Quotes ?? '');
+    expect(outcome).toMatchObject({ type: 'reply', reply: { ephemeral: true } });
+    for (;;) {
+      const reply = outcome.type === 'reply' || outcome.type === 'update' ? outcome.reply : {};
+      pages.push(reply.embeds?.[0]?.description ?? '');
+      const next = (reply.components ?? []).flat().find((c) => c.type === 'button' && c.label === 'Next ▶');
+      if (!next || (next.type === 'button' && next.disabled)) break;
+      outcome = await press(ctx, next.customId, true);
+      expect(outcome.type).toBe('update');
+    }
+    const all = pages.join('\n');
+    for (const quote of target.positions.flatMap((p) => p.quotes)) {
+      for (const line of quote.quote.split('\n')) expect(all).toContain(`> ${literal(line)}`);
+    }
+  });
+
+  it('Discuss opens a thread whose first message carries the prompts', async () => {
+    const ctx = await testContext();
+    const target = ctx.corpus.cruxById.get('hyperstition') as Crux;
+    const outcome = await press(ctx, buttons(await crux.run({ id: target.id }, ctx)).Discuss ?? '');
+    expect(outcome.type).toBe('thread');
+    if (outcome.type !== 'thread') return;
+    expect(outcome.name).toBe(`Crux: ${target.question}`);
+    for (const prompt of target.prompts) expect(outcome.starter?.content).toContain(literal(prompt));
+  });
+
+  it('Discuss explains privately when the bot cannot open threads', async () => {
+    const ctx = await testContext({
+      permissions: { member: new Set(['CreatePublicThreads']), bot: new Set() },
+    });
+    const outcome = await press(ctx, buttons(await crux.run({}, ctx)).Discuss ?? '');
+    expect(outcome.type === 'reply' ? outcome.reply.content : '').toMatch(
+      /I need \*\*Create Public Threads\*\* and \*\*Send Messages In Threads\*\*/u,
+    );
+  });
+});

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import excerpt from '../../commands/excerpt.js';
+import type { CommandContext } from '../../src/command.js';
+import type { Corpus, Excerpt, Passage } from '../../src/core/corpus/types.js';
+import { decodeCustomId } from '../../src/core/custom-id.js';
+import { passageFromParams } from '../../src/core/replies/passage-ref.js';
+import type { Outcome, Reply } from '../../src/core/reply.js';
+import { EVERYDAY_PERMISSIONS, testContext } from '../helpers/context.js';
+
+/** The custom ids of a reply's buttons, by label. */
+function buttons(reply: Reply): Record<string, string> {
+  return Object.fromEntries(
+    (reply.components ?? []).flat().flatMap((c) => (c.type === 'button' ? [[c.label, c.customId]] : [])),
+  );
+}
+
+/** The passage a reply shows, read back from its Context button. */
+function shown(corpus: Corpus, reply: Reply): Passage | undefined {
+  const id = decodeCustomId(buttons(reply).Context ?? '');
+  return id ? passageFromParams(corpus, id.params) : undefined;
+}
+
+/** The curated excerpt a reply shows. */
+function shownExcerpt(corpus: Corpus, reply: Reply): Excerpt | undefined {
+  const passage = shown(corpus, reply);
+  return corpus.excerpts.find(
+    (e) => e.textId === passage?.textId && e.location.offset === passage.location.offset,
+  );
+}
+
+async function press(
+  ctx: CommandContext,
+  customId: string,
+  message = { id: '1', ephemeral: false },
+): Promise<Outcome> {
+  const id = decodeCustomId(customId);
+  const handler = id ? excerpt.components?.[id.action] : undefined;
+  if (!id || !handler) throw new Error(`no handler for ${customId}`);
+  return handler(id.params, { ...ctx, message });
+}
+
+describe('/excerpt', () => {
+  it('posts a public excerpt from session 1 with its source, place, reading time and buttons', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({}, ctx);
+    const shownOne = shownExcerpt(ctx.corpus, reply);
+    expect(shownOne?.session).toBe(1);
+    expect(reply.ephemeral).toBe(false);
+    const [embed] = reply.embeds ?? [];
+    expect(embed?.author).toBe(ctx.corpus.textById.get(shownOne?.textId ?? '')?.title);
+    expect(embed?.title).toBe(ctx.corpus.sectionById.get(shownOne?.sectionId ?? '')?.heading);
+    expect(embed?.footer).toMatch(
+      /^Session 1 · paragraphs? \d+(–\d+)? of \d+, \d+% through · about \d+ (s|min) read/u,
+    );
+    expect(Object.keys(buttons(reply))).toEqual(['Another', 'Context', 'Discuss']);
+  });
+
+  it('shows every excerpt of the session once before repeating, then says it starts over', async () => {
+    const ctx = await testContext();
+    const inSession = ctx.corpus.excerpts.filter((e) => e.session === 1);
+    const seen: string[] = [];
+    for (let i = 0; i < inSession.length; i++) {
+      const reply = await excerpt.run({}, ctx);
+      seen.push(shownExcerpt(ctx.corpus, reply)?.id ?? '');
+      expect(reply.embeds?.[0]?.description).not.toMatch(/starting the round again/u);
+    }
+    expect(new Set(seen).size).toBe(inSession.length);
+    expect([...seen].sort()).toEqual(inSession.map((e) => e.id).sort());
+    const next = await excerpt.run({}, ctx);
+    expect(next.embeds?.[0]?.description).toMatch(
+      /Every excerpt in session 1 has been shown once; starting the round again/u,
+    );
+  });
+
+  it('keeps rotation per server', async () => {
+    const ctx = await testContext();
+    const first = shownExcerpt(ctx.corpus, await excerpt.run({ session: 8 }, ctx));
+    const other = await testContext({ state: ctx.state, guildId: '200000000000000002', random: () => 0 });
+    const record = await other.state.guilds.read(other.guildId);
+    expect(record.excerpts.shown).toEqual([]);
+    expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([first?.id]);
+  });
+
+  it('previews privately without using up the group’s excerpts', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ private: true }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    // A private preview is not a channel message, so it cannot carry a thread.
+    expect(Object.keys(buttons(reply))).toEqual(['Another', 'Context']);
+    expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([]);
+  });
+
+  it.each([
+    ['topic', { topic: 'cot-legibility' }, (e: Excerpt) => e.topics.includes('cot-legibility')],
+    ['text', { text: 'brittle-paradigm' }, (e: Excerpt) => e.textId === 'brittle-paradigm'],
+    ['session', { session: 5 }, (e: Excerpt) => e.session === 5],
+    [
+      'topic within a session',
+      { topic: 'rlvr', session: 2 },
+      (e: Excerpt) => e.session === 2 && e.topics.includes('rlvr'),
+    ],
+  ])('narrows by %s', async (_name, args, fits) => {
+    const ctx = await testContext();
+    for (let i = 0; i < 5; i++) {
+      const shownOne = shownExcerpt(ctx.corpus, await excerpt.run(args, ctx));
+      expect(shownOne && fits(shownOne)).toBe(true);
+    }
+  });
+
+  it('searches the excerpts, across the whole list unless a session is named', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ search: 'paintball' }, ctx);
+    expect(shownExcerpt(ctx.corpus, reply)?.quote).toMatch(/paintball/u);
+    expect(shownExcerpt(ctx.corpus, await excerpt.run({ search: 'legible', session: 8 }, ctx))?.session).toBe(
+      8,
+    );
+  });
+
+  it('shows exactly the excerpt picked from the search suggestions', async () => {
+    const ctx = await testContext();
+    const target = ctx.corpus.excerpts[40] as Excerpt;
+    const reply = await excerpt.run({ search: `excerpt:${target.id}` }, ctx);
+    expect(shownExcerpt(ctx.corpus, reply)?.id).toBe(target.id);
+    expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([target.id]);
+  });
+
+  it('falls back to a verbatim passage of the texts when no excerpt matches', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ search: 'Karma' }, ctx);
+    expect(reply.embeds?.[0]?.description).toMatch(
+      /No curated excerpt matches “Karma”; this passage from the text does/u,
+    );
+    const passage = shown(ctx.corpus, reply);
+    expect(passage?.quote).toContain('Karma');
+    expect(ctx.corpus.textById.get(passage?.textId ?? '')?.body.includes(passage?.quote ?? '∅')).toBe(true);
+  });
+
+  it('says privately when a search finds nothing, and suggests topics', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ search: 'zeppelin xylophone' }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(
+      /^Nothing in the whole reading list mentions “zeppelin xylophone”\. Try other words, or a topic\. Topics with excerpts there: \*\*/u,
+    );
+  });
+
+  it('says privately when the options leave nothing, naming topics that do exist there', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ topic: 'cot-legibility', session: 1 }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(
+      /^No excerpt in Chain-of-thought legibility in session 1 fits those options\. Topics with excerpts there: \*\*Persona selection\*\*/u,
+    );
+  });
+
+  it.each([
+    ['an unknown text', { text: 'moby-dick' }, /There is no text called “moby-dick”/u],
+    ['an unknown topic', { topic: 'astrology' }, /“astrology” is not a topic/u],
+    ['a session out of range', { session: 99 }, /The schedule has sessions 1 to 8/u],
+  ])('refuses %s privately and records nothing', async (_name, args, message) => {
+    const ctx = await testContext();
+    const reply = await excerpt.run(args, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(message);
+    expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([]);
+  });
+
+  it('neutralises markdown and mentions typed into a search', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ search: '**zzqx** @everyone' }, ctx);
+    expect(reply.content).toContain('\\*\\*zzqx\\*\\*');
+  });
+});
+
+describe('/excerpt buttons', () => {
+  it('Another posts a new excerpt from the same scope in the channel', async () => {
+    const ctx = await testContext();
+    const first = await excerpt.run({ topic: 'coding-agents' }, ctx);
+    const outcome = await press(ctx, buttons(first).Another ?? '');
+    expect(outcome.type).toBe('reply');
+    const next = outcome.type === 'reply' ? shownExcerpt(ctx.corpus, outcome.reply) : undefined;
+    expect(next?.topics).toContain('coding-agents');
+    expect(next?.id).not.toBe(shownExcerpt(ctx.corpus, first)?.id);
+  });
+
+  it('Another on a private preview changes the preview in place', async () => {
+    const ctx = await testContext();
+    const preview = await excerpt.run({ private: true, search: 'persona' }, ctx);
+    const outcome = await press(ctx, buttons(preview).Another ?? '', { id: '2', ephemeral: true });
+    expect(outcome.type).toBe('update');
+    expect(outcome.type === 'update' && outcome.reply.ephemeral).toBe(true);
+  });
+
+  it('Context shows the surrounding paragraphs privately, opening on the passage in bold', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ search: 'paintball' }, ctx);
+    const passage = shown(ctx.corpus, reply);
+    const outcome = await press(ctx, buttons(reply).Context ?? '');
+    expect(outcome.type).toBe('reply');
+    const page = outcome.type === 'reply' ? outcome.reply : undefined;
+    expect(page?.ephemeral).toBe(true);
+    expect(page?.embeds?.[0]?.description).toContain(`\`¶${passage?.location.startLine}\``);
+    expect(page?.embeds?.[0]?.description).toMatch(/\*\*[^*]*paintball/u);
+    expect(page?.embeds?.[0]?.footer).toMatch(/paragraphs \d+–\d+ of \d+/u);
+  });
+
+  it('Context pages through long surroundings by editing the private message', async () => {
+    const ctx = await testContext();
+    // The excerpt with the longest surroundings needs more than one page of context.
+    const contextChars = (e: Excerpt) =>
+      (ctx.corpus.textById.get(e.textId)?.lines ?? [])
+        .slice(Math.max(0, e.location.startLine - 3), e.location.endLine + 2)
+        .reduce((sum, line) => sum + line.length, 0);
+    const target = [...ctx.corpus.excerpts].sort((a, b) => contextChars(b) - contextChars(a))[0] as Excerpt;
+    expect(contextChars(target)).toBeGreaterThan(3500);
+    const reply = await excerpt.run({ search: `excerpt:${target.id}` }, ctx);
+    const first = await press(ctx, buttons(reply).Context ?? '');
+    const footer = first.type === 'reply' ? first.reply.embeds?.[0]?.footer : '';
+    expect(footer).toMatch(/^Page \d of [2-9]/u);
+    const next = first.type === 'reply' ? buttons(first.reply)['Next ▶'] : undefined;
+    const second = await press(ctx, next ?? '', { id: '3', ephemeral: true });
+    expect(second.type).toBe('update');
+    expect(second.type === 'update' ? second.reply.embeds?.[0]?.description : '').not.toBe(
+      first.type === 'reply' ? first.reply.embeds?.[0]?.description : '',
+    );
+  });
+
+  it('Discuss opens a thread named after the section, with a first message', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({}, ctx);
+    const outcome = await press(ctx, buttons(reply).Discuss ?? '');
+    const section = ctx.corpus.sectionById.get(shown(ctx.corpus, reply)?.sectionId ?? '');
+    expect(outcome).toMatchObject({ type: 'thread', name: `Excerpt: ${section?.heading}` });
+    expect(outcome.type === 'thread' ? outcome.starter?.content : '').toMatch(/What is the writer claiming/u);
+  });
+
+  it.each([
+    [
+      'the member lacks Create Public Threads',
+      { member: new Set(['ViewChannel']) },
+      'text',
+      /You need the \*\*Create Public Threads\*\* permission/u,
+    ],
+    [
+      'the bot lacks Create Public Threads',
+      { bot: new Set(['ViewChannel', 'SendMessagesInThreads']) },
+      'text',
+      /I can't open a thread here: I need \*\*Create Public Threads\*\*/u,
+    ],
+    ['the message is already in a thread', {}, 'thread', /already in a thread/u],
+  ] as const)('Discuss explains privately when %s', async (_name, permissions, channelKind, message) => {
+    const ctx = await testContext({
+      channelKind,
+      permissions: {
+        member: new Set(EVERYDAY_PERMISSIONS),
+        bot: new Set(EVERYDAY_PERMISSIONS),
+        ...permissions,
+      },
+    });
+    const reply = await excerpt.run({}, ctx);
+    const outcome = await press(ctx, buttons(reply).Discuss ?? '');
+    expect(outcome.type).toBe('reply');
+    expect(outcome.type === 'reply' && outcome.reply.ephemeral).toBe(true);
+    expect(outcome.type === 'reply' ? outcome.reply.content : '').toMatch(message);
+  });
+
+  it('answers a stale or forged button with a private note', async () => {
+    const ctx = await testContext();
+    const outcome = await press(ctx, 'excerpt:context:t=gone&o=1&n=5');
+    expect(outcome).toMatchObject({ type: 'reply', reply: { ephemeral: true } });
+    expect(outcome.type === 'reply' ? outcome.reply.content : '').toMatch(/no longer in the reading list/u);
+  });
+});
+
+describe('/excerpt autocomplete', () => {
+  it('suggests texts by title', async () => {
+    const ctx = await testContext();
+    const choices = (await excerpt.autocomplete?.({ name: 'text', value: 'coding' }, {}, ctx)) ?? [];
+    expect(choices).toEqual([
+      {
+        name: 'Notes on coding agents, AI writing and chain-of-thought legibility',
+        value: 'coding-agents-notes',
+      },
+    ]);
+  });
+
+  it('suggests matching excerpts within the other options', async () => {
+    const ctx = await testContext();
+    const choices =
+      (await excerpt.autocomplete?.({ name: 'search', value: 'persona' }, { session: 2 }, ctx)) ?? [];
+    expect(choices[0]).toEqual({ name: 'Search for “persona”', value: 'persona' });
+    const ids = choices.slice(1).map((c) => String(c.value).replace('excerpt:', ''));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => ctx.corpus.excerptById.get(id)?.session === 2)).toBe(true);
+  });
+});

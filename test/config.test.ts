@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_KEYV_URL, loadConfig } from '../src/config.js';
+
+const TOKEN = `${'a'.repeat(24)}.${'b'.repeat(6)}.${'c'.repeat(27)}`;
+const CLIENT_ID = '123456789012345678';
+
+function problems(env: Record<string, string>, needs?: Parameters<typeof loadConfig>[0]): readonly string[] {
+  try {
+    loadConfig(needs, env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('loadConfig', () => {
+  it('uses the embedded SQLite file and info logging by default', () => {
+    const config = loadConfig(undefined, { DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: CLIENT_ID });
+    expect(config).toEqual({
+      token: TOKEN,
+      clientId: CLIENT_ID,
+      devGuildId: undefined,
+      keyvUrl: DEFAULT_KEYV_URL,
+      logLevel: 'info',
+      apiUrl: undefined,
+    });
+  });
+
+  it('names every missing key at once, with where to get it', () => {
+    const found = problems({});
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^DISCORD_TOKEN is missing\. .*Bot → Reset Token/u);
+    expect(found[1]).toMatch(/^DISCORD_CLIENT_ID is missing\. .*General Information → Application ID/u);
+  });
+
+  it('names every invalid key at once', () => {
+    const found = problems({
+      DISCORD_TOKEN: 'nope',
+      DISCORD_CLIENT_ID: 'my-bot',
+      DEV_GUILD_ID: 'abc',
+      KEYV_URL: 'mysql://db',
+      LOG_LEVEL: 'loud',
+      DISCORD_API_URL: 'ftp://x',
+    });
+    expect(found.map((p) => p.split(' ')[0])).toEqual([
+      'DISCORD_TOKEN',
+      'DISCORD_CLIENT_ID',
+      'DEV_GUILD_ID',
+      'KEYV_URL',
+      'LOG_LEVEL',
+      'DISCORD_API_URL',
+    ]);
+  });
+
+  it('treats empty values as unset', () => {
+    const config = loadConfig(undefined, {
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: CLIENT_ID,
+      KEYV_URL: '  ',
+      DEV_GUILD_ID: '',
+    });
+    expect(config.keyvUrl).toBe(DEFAULT_KEYV_URL);
+    expect(config.devGuildId).toBeUndefined();
+  });
+
+  it('does not need a token for tools that do not connect', () => {
+    expect(problems({}, { token: false, clientId: false })).toEqual([]);
+  });
+
+  it('reads as one message a person can act on', () => {
+    const error = (() => {
+      try {
+        loadConfig(undefined, {});
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(
+      /^Crux cannot start: the configuration is incomplete\.\n {2}- DISCORD_TOKEN/u,
+    );
+    expect(error?.message).toMatch(/copy \.env\.example to start\)\.$/u);
+  });
+});

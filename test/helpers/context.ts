@@ -1,0 +1,62 @@
+import { commands } from '../../commands/index.js';
+import { loadValidCorpus } from '../../src/app.js';
+import { type CommandContext, defineAll } from '../../src/command.js';
+import type { Corpus } from '../../src/core/corpus/types.js';
+import { CorpusSearch } from '../../src/core/search.js';
+import { openState, type State } from '../../src/state/index.js';
+
+/** The shipped corpus and its search index, loaded once per test file. */
+let shared: Promise<{ corpus: Corpus; search: CorpusSearch }> | undefined;
+export function shippedCorpus(): Promise<{ corpus: Corpus; search: CorpusSearch }> {
+  shared ??= loadValidCorpus().then((corpus) => ({ corpus, search: new CorpusSearch(corpus) }));
+  return shared;
+}
+
+/** A deterministic stand-in for Math.random (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Permissions a member and the bot normally have in a reading channel. */
+export const EVERYDAY_PERMISSIONS = [
+  'ViewChannel',
+  'SendMessages',
+  'EmbedLinks',
+  'CreatePublicThreads',
+  'SendMessagesInThreads',
+];
+
+/**
+ * A command context over the real corpus and a real in-memory Keyv. Each call opens fresh state unless one
+ * is passed, so tests do not share rotation history by accident.
+ */
+export async function testContext(overrides: Partial<CommandContext> = {}): Promise<CommandContext> {
+  const { corpus, search } = await shippedCorpus();
+  const state: State =
+    overrides.state ??
+    openState('memory:', (error) => {
+      throw error;
+    });
+  return {
+    interactionId: '1000000000000000001',
+    guildId: '200000000000000001',
+    channelId: '300000000000000001',
+    channelKind: 'text',
+    userId: '400000000000000001',
+    now: new Date('2026-11-22T12:00:00Z'),
+    permissions: { member: new Set(EVERYDAY_PERMISSIONS), bot: new Set(EVERYDAY_PERMISSIONS) },
+    corpus,
+    search,
+    state,
+    random: seededRandom(42),
+    commands: defineAll(commands, corpus),
+    ...overrides,
+  };
+}
