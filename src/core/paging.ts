@@ -1,6 +1,6 @@
 import type { Button, ComponentRow, Embed, Reply } from './reply.js';
 import { CRUX_COLOR } from './reply.js';
-import { truncateAtSentence } from './text.js';
+import { cutPoint } from './text.js';
 
 /** Room per page: well under the 4,096-character description limit, so a page reads comfortably. */
 export const PAGE_CHARS = 3500;
@@ -24,9 +24,9 @@ export function paginate(blocks: readonly string[], max: number = PAGE_CHARS): s
   for (const block of blocks) {
     let rest = block;
     while (rest.length > max) {
-      const head = truncateAtSentence(rest, max + 1).replace(/…$/u, '');
-      push(head);
-      rest = rest.slice(head.length).trimStart();
+      const { end } = cutPoint(rest, max);
+      push(rest.slice(0, end).trimEnd());
+      rest = rest.slice(end).trimStart();
     }
     if (rest) push(rest);
   }

@@ -43,23 +43,32 @@ export function isSentenceSpan(body: string, start: number, end: number): boolea
 }
 
 /**
- * Cuts `text` to at most `max` characters, preferring the end of a sentence, then a word, and marks the cut
- * with an ellipsis. Text that already fits is returned unchanged.
+ * Where to cut `text` so the head is at most `max` characters: after the last whole sentence that fits, or
+ * at a word boundary when that would throw away most of the room. `sentence` tells which it was.
+ */
+export function cutPoint(text: string, max: number): { readonly end: number; readonly sentence: boolean } {
+  if (text.length <= max) return { end: text.length, sentence: true };
+  const room = text.slice(0, max);
+  let cut = -1;
+  for (const match of room.matchAll(/[.!?…]["'”’)\]]*(?=\s)/gu)) cut = match.index + match[0].length;
+  if (cut >= room.length * 0.5) return { end: cut, sentence: true };
+  // When the room ends exactly at a word's end, keep that word; otherwise drop the partial word.
+  if (/\s/u.test(text[room.length] ?? ' ')) return { end: room.length, sentence: false };
+  const space = room.search(/\s\S*$/u);
+  return { end: space > room.length * 0.5 ? space : room.length, sentence: false };
+}
+
+/**
+ * Cuts `text` to at most `max` characters at a sentence (or, failing that, a word) and marks the cut with an
+ * ellipsis. Text that already fits is returned unchanged.
  */
 export function truncateAtSentence(text: string, max: number): string {
   if (text.length <= max) return text;
-  if (max <= 1) return '…'.slice(0, max);
-  const room = text.slice(0, max - 1);
-  let cut = -1;
-  for (const match of room.matchAll(/[.!?…]["'”’)\]]*(?=\s)/gu)) cut = match.index + match[0].length;
-  // A sentence cut that would throw away most of the room reads worse than a word cut.
-  if (cut < room.length * 0.5) {
-    // When the room ends exactly at a word's end, keep that word; otherwise drop the partial word.
-    const endsOnWord = /\s/u.test(text[room.length] ?? ' ');
-    const space = room.search(/\s\S*$/u);
-    cut = endsOnWord ? room.length : space > room.length * 0.5 ? space : room.length;
-  }
-  return `${room.slice(0, cut).trimEnd()}…`;
+  if (max <= 2) return '…'.slice(0, max);
+  // A whole sentence gets a spaced ellipsis ("… the end. …"); a word cut, a tight one ("… the wo…").
+  const atSentence = cutPoint(text, max - 2);
+  if (atSentence.sentence) return `${text.slice(0, atSentence.end).trimEnd()} …`;
+  return `${text.slice(0, cutPoint(text, max - 1).end).trimEnd()}…`;
 }
 
 /** Collapses whitespace and trims, for one-line previews (autocomplete names, quote openings). */

@@ -237,6 +237,7 @@ function clipPlain(text: string, max: number): string {
 function balanceEmphasis(text: string, max: number): string {
   const bold = text.match(/(?<!\\)\*\*/gu)?.length ?? 0;
   if (bold % 2 === 0) return text;
-  const closed = `${text.slice(0, -1)}**…`;
-  return closed.length <= max ? closed : `${text.slice(0, -4)}**…`;
+  const body = text.replace(/ ?…$/u, '');
+  const closed = `${body}** …`;
+  return closed.length <= max ? closed : `${body.slice(0, max - closed.length)}** …`;
 }

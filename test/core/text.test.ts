@@ -8,7 +8,7 @@ describe('truncateAtSentence', () => {
       'cuts after the last whole sentence',
       'First sentence here. Second one is longer than the room.',
       30,
-      'First sentence here.…',
+      'First sentence here. …',
     ],
     [
       'falls back to a word when a sentence cut would lose too much',

@@ -16,7 +16,7 @@ describe('render enforces Discord limits', () => {
   it('cuts long content at a sentence, with an ellipsis', () => {
     const rendered = render({ content: sentence.repeat(100) });
     expect(rendered.content?.length).toBeLessThanOrEqual(2000);
-    expect(rendered.content).toMatch(/long\.…$/u);
+    expect(rendered.content).toMatch(/long\. …$/u);
   });
 
   it.each([
