@@ -6,6 +6,7 @@ import { loadCorpus } from './core/corpus/read.js';
 import type { Corpus } from './core/corpus/types.js';
 import { CorpusSearch } from './core/search.js';
 import { createClient } from './discord/client.js';
+import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
 import type { Logger } from './logger.js';
 import { openState, type State } from './state/index.js';
@@ -65,9 +66,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     random: options.random ?? Math.random,
   });
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
-  client.once(Events.ClientReady, (ready) =>
-    logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord'),
-  );
+  client.once(Events.ClientReady, (ready) => {
+    logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord');
+    // Registering at start keeps `npm ci` + `npm start` enough to run Crux; unchanged commands are not re-sent.
+    deployCommands({
+      rest: ready.rest,
+      clientId: config.clientId,
+      guildId: config.devGuildId,
+      definitions: dispatcher.definitions,
+    }).then(
+      (summary) => logger.info({ summary: formatSummary(summary) }, 'slash commands checked'),
+      (error: unknown) =>
+        logger.warn({ err: error }, 'could not register slash commands; run npm run deploy-commands'),
+    );
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
   try {
