@@ -4,25 +4,16 @@ import type { CommandContext } from '../../src/command.js';
 import type { Crux } from '../../src/core/corpus/types.js';
 import { decodeCustomId } from '../../src/core/custom-id.js';
 import { literal } from '../../src/core/format.js';
-import type { Outcome, Reply } from '../../src/core/reply.js';
+import type { Reply } from '../../src/core/reply.js';
 import { testContext } from '../helpers/context.js';
+import { buttons, press as pressOn } from '../helpers/replies.js';
 
-function buttons(reply: Reply): Record<string, string> {
-  return Object.fromEntries(
-    (reply.components ?? []).flat().flatMap((c) => (c.type === 'button' ? [[c.label, c.customId]] : [])),
-  );
-}
+const press = (ctx: CommandContext, customId: string, ephemeral = false) =>
+  pressOn(crux, ctx, customId, { id: '9', ephemeral });
 
 /** The crux a card shows, read back from its Quotes button. */
 function shownCrux(ctx: CommandContext, reply: Reply): Crux | undefined {
   return ctx.corpus.cruxById.get(decodeCustomId(buttons(reply).Quotes ?? '')?.params.c ?? '');
-}
-
-async function press(ctx: CommandContext, customId: string, ephemeral = false): Promise<Outcome> {
-  const id = decodeCustomId(customId);
-  const handler = id ? crux.components?.[id.action] : undefined;
-  if (!id || !handler) throw new Error(`no handler for ${customId}`);
-  return handler(id.params, { ...ctx, message: { id: '9', ephemeral } });
 }
 
 describe('/crux', () => {

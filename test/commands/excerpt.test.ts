@@ -4,15 +4,12 @@ import type { CommandContext } from '../../src/command.js';
 import type { Corpus, Excerpt, Passage } from '../../src/core/corpus/types.js';
 import { decodeCustomId } from '../../src/core/custom-id.js';
 import { passageFromParams } from '../../src/core/replies/passage-ref.js';
-import type { Outcome, Reply } from '../../src/core/reply.js';
+import type { Reply } from '../../src/core/reply.js';
 import { EVERYDAY_PERMISSIONS, testContext } from '../helpers/context.js';
+import { buttons, press as pressOn } from '../helpers/replies.js';
 
-/** The custom ids of a reply's buttons, by label. */
-function buttons(reply: Reply): Record<string, string> {
-  return Object.fromEntries(
-    (reply.components ?? []).flat().flatMap((c) => (c.type === 'button' ? [[c.label, c.customId]] : [])),
-  );
-}
+const press = (ctx: CommandContext, customId: string, message?: { id: string; ephemeral: boolean }) =>
+  pressOn(excerpt, ctx, customId, message);
 
 /** The passage a reply shows, read back from its Context button. */
 function shown(corpus: Corpus, reply: Reply): Passage | undefined {
@@ -26,17 +23,6 @@ function shownExcerpt(corpus: Corpus, reply: Reply): Excerpt | undefined {
   return corpus.excerpts.find(
     (e) => e.textId === passage?.textId && e.location.offset === passage.location.offset,
   );
-}
-
-async function press(
-  ctx: CommandContext,
-  customId: string,
-  message = { id: '1', ephemeral: false },
-): Promise<Outcome> {
-  const id = decodeCustomId(customId);
-  const handler = id ? excerpt.components?.[id.action] : undefined;
-  if (!id || !handler) throw new Error(`no handler for ${customId}`);
-  return handler(id.params, { ...ctx, message });
 }
 
 describe('/excerpt', () => {
