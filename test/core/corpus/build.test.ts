@@ -149,7 +149,7 @@ describe('corpus validation', () => {
     [
       'a position label too long for a poll answer',
       (json) => ((json.cruxes[1] as Json).positions[0].label = 'x'.repeat(56)),
-      'cruxes.json[1] (persona-theory-today).positions[0].label: Too big',
+      'cruxes.json[1] (human-augmentation).positions[0].label: Too big',
     ],
     [
       'a crux quoting a later session',

@@ -1,0 +1,168 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageView } from '../../src/emulator/index.js';
+import { startWorld, type World } from './harness.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => world?.close());
+// Any reply Discord would have refused (a broken limit, a malformed body) fails the test that caused it.
+afterEach(() => {
+  expect(world.discord.violations).toEqual([]);
+});
+
+/** Follows Next ▶ through every page of a paged private reply, returning each page's text. */
+async function readAllPages(first: MessageView): Promise<string[]> {
+  const pages = [first.embeds[0]?.description ?? ''];
+  let current = first;
+  while (current.buttons.some((b) => b.label === 'Next ▶' && !b.disabled)) {
+    current = await world.ada.click(current, 'Next ▶');
+    expect(current.via).toBe('update');
+    pages.push(current.embeds[0]?.description ?? '');
+  }
+  return pages;
+}
+
+describe('registered commands', () => {
+  it('are registered by the bot at start, with the options members see', () => {
+    const commands = world.discord.commands();
+    expect(commands.map((c) => c.name).sort()).toEqual(['crux', 'excerpt', 'help']);
+    const excerpt = commands.find((c) => c.name === 'excerpt');
+    expect(excerpt?.options?.map((o) => o.name)).toEqual(['text', 'topic', 'search', 'session', 'private']);
+  });
+});
+
+describe('/excerpt', () => {
+  it('posts a public excerpt from session 1 in the channel', async () => {
+    const reply = await world.bo.run('excerpt');
+    expect(reply.ephemeral).toBe(false);
+    expect(reply.embeds[0]?.footer?.text).toMatch(/^Session 1 · paragraphs? \d+/u);
+    expect(reply.buttons.map((b) => b.label)).toEqual(['Another', 'Context', 'Discuss']);
+    expect(world.guild.channel('reading').messages().map((m) => m.id)).toContain(reply.id);
+  });
+
+  it.each([
+    [{ topic: 'cot-legibility' }, /Chain-of-thought legibility/u],
+    [{ session: 6 }, /^Session 6/u],
+    [{ text: 'brittle-paradigm', search: 'coherent' }, /^Session 4/u],
+  ])('narrows with %o', async (options, footer) => {
+    const reply = await world.bo.run('excerpt', options);
+    expect(reply.embeds[0]?.footer?.text).toMatch(footer);
+  });
+
+  it('previews privately, seen only by the member who asked', async () => {
+    const reply = await world.bo.run('excerpt', { private: true });
+    expect(reply.ephemeral).toBe(true);
+    expect(world.guild.channel('reading').messages().map((m) => m.id)).not.toContain(reply.id);
+    expect(world.bo.sees(world.guild.channel('reading')).map((m) => m.id)).toContain(reply.id);
+    expect(world.ada.sees(world.guild.channel('reading')).map((m) => m.id)).not.toContain(reply.id);
+  });
+
+  it('answers a search that finds nothing privately, suggesting topics', async () => {
+    const reply = await world.bo.run('excerpt', { search: 'zeppelin xylophone' });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/Nothing in the whole reading list mentions/u);
+  });
+
+  it('autocompletes texts and searches', async () => {
+    const texts = await world.bo.autocomplete('excerpt', { text: 'void' }, 'text');
+    expect(texts).toEqual([{ name: 'Comments on "the void": hyperstition, post-training and underspecified personas', value: 'void-comments' }]);
+    const searches = await world.bo.autocomplete('excerpt', { search: 'paintb' }, 'search');
+    expect(searches[0]?.name).toBe('Search for “paintb”');
+    expect(searches.slice(1).some((c) => c.name.includes('paintball'))).toBe(true);
+    const picked = await world.bo.run('excerpt', { search: String(searches[1]?.value) });
+    expect(picked.embeds[0]?.description).toMatch(/paintball/u);
+  });
+
+  it('Another posts the next excerpt of the same scope as a new message', async () => {
+    const first = await world.bo.run('excerpt', { topic: 'coding-agents' });
+    const next = await world.ada.click(first, 'Another');
+    expect(next.via).toBe('reply');
+    expect(next.id).not.toBe(first.id);
+    expect(next.embeds[0]?.footer?.text).toMatch(/Coding agents/u);
+    expect(next.embeds[0]?.description).not.toBe(first.embeds[0]?.description);
+  });
+
+  it('Another on a private preview replaces the preview', async () => {
+    const preview = await world.bo.run('excerpt', { private: true });
+    const next = await world.bo.click(preview, 'Another');
+    expect(next.via).toBe('update');
+    expect(next.id).toBe(preview.id);
+    expect(next.ephemeral).toBe(true);
+  });
+
+  it('Context shows the surrounding paragraphs privately and pages through them', async () => {
+    const reply = await world.bo.run('excerpt', { search: 'p-value 0.47' });
+    const context = await world.ada.click(reply, 'Context');
+    expect(context.ephemeral).toBe(true);
+    expect(context.embeds[0]?.title).toMatch(/^Context: /u);
+    const pages = await readAllPages(context);
+    expect(pages.join('\n')).toMatch(/\*\*/u);
+  });
+
+  it('Discuss opens a thread on the message with a first message, once', async () => {
+    const reply = await world.bo.run('excerpt', { session: 3 });
+    const confirmation = await world.ada.click(reply, 'Discuss');
+    expect(confirmation.ephemeral).toBe(true);
+    expect(confirmation.content).toMatch(/^Opened a discussion thread: <#\d+>$/u);
+    const thread = world.guild.channel('reading').threads().find((t) => t.id === reply.id);
+    expect(thread?.name).toBe(`Excerpt: ${reply.embeds[0]?.title}`);
+    expect(thread?.messages()[0]?.content).toMatch(/^Discussion of the excerpt above/u);
+    const again = await world.bo.click(reply, 'Discuss');
+    expect(again.content).toBe(`The discussion is already open: <#${reply.id}>`);
+    expect(world.guild.channel('reading').threads().filter((t) => t.id === reply.id)).toHaveLength(1);
+  });
+});
+
+describe('/crux', () => {
+  it('shows the session’s cruxes in turn', async () => {
+    const first = await world.bo.run('crux');
+    const second = await world.bo.run('crux');
+    expect(first.embeds[0]?.author?.name).toMatch(/^Crux · Session 1/u);
+    expect(second.embeds[0]?.description).not.toBe(first.embeds[0]?.description);
+    expect(first.buttons.map((b) => b.label)).toEqual(['Quotes', 'Discuss']);
+  });
+
+  it('finds any crux through autocomplete', async () => {
+    const choices = await world.bo.autocomplete('crux', { id: 'legib' }, 'id');
+    expect(choices.map((c) => c.value)).toContain('illegible-cot-default');
+    const reply = await world.bo.run('crux', { id: 'illegible-cot-default' });
+    expect(reply.embeds[0]?.author?.name).toMatch(/^Crux · Session 8/u);
+  });
+
+  it('Quotes shows every supporting quote in full, privately, paged', async () => {
+    const card = await world.bo.run('crux', { id: 'simulator-or-character' });
+    const quotes = await world.bo.click(card, 'Quotes');
+    expect(quotes.ephemeral).toBe(true);
+    const pages = await readAllPagesAs(world, quotes);
+    expect(pages.join('\n')).toContain('The LLM (under persona theory) has no values or motivations');
+  });
+
+  it('Discuss opens a thread whose first message carries the prompts', async () => {
+    const card = await world.bo.run('crux', { id: 'automation-speeds-ai' });
+    await world.bo.click(card, 'Discuss');
+    const thread = world.guild.channel('reading').threads().find((t) => t.id === card.id);
+    expect(thread?.name).toMatch(/^Crux: Does automating coding/u);
+    expect(thread?.messages()[0]?.content).toMatch(/1\. What would the graphs look like/u);
+  });
+});
+
+describe('/help', () => {
+  it('lists the commands privately', async () => {
+    const reply = await world.bo.run('help');
+    expect(reply.ephemeral).toBe(true);
+    for (const name of ['excerpt', 'crux', 'help']) expect(reply.text).toContain(`/${name}`);
+  });
+});
+
+/** Pages of a reply only its recipient can click. */
+async function readAllPagesAs(w: World, first: MessageView): Promise<string[]> {
+  const pages = [first.embeds[0]?.description ?? ''];
+  let current = first;
+  while (current.buttons.some((b) => b.label === 'Next ▶' && !b.disabled)) {
+    current = await w.bo.click(current, 'Next ▶');
+    pages.push(current.embeds[0]?.description ?? '');
+  }
+  return pages;
+}

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, type GuildHandle, type Member, startEmulator } from '../../src/emulator/index.js';
+
+/** The real command-line entry points, run as a newcomer would run them, against the emulator. */
+let discord: Emulator;
+let guild: GuildHandle;
+let bo: Member;
+const dir = mkdtempSync(path.join(tmpdir(), 'crux-entry-'));
+
+beforeAll(async () => {
+  discord = await startEmulator();
+  guild = discord.addGuild({ channels: ['reading'] });
+  bo = guild.addMember('bo');
+});
+afterAll(async () => {
+  await discord.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(script: string, env: Record<string, string>): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  return Object.assign(child, { output: () => output });
+}
+
+const botEnv = () => ({
+  DISCORD_TOKEN: discord.token,
+  DISCORD_CLIENT_ID: discord.applicationId,
+  DISCORD_API_URL: discord.apiUrl,
+  KEYV_URL: `sqlite://${path.join(dir, 'state.sqlite')}`,
+  LOG_LEVEL: 'warn',
+});
+
+describe('npm run deploy-commands', () => {
+  it('registers the commands to DEV_GUILD_ID and says what changed', async () => {
+    const first = run('src/cli/deploy-commands.ts', { ...botEnv(), DEV_GUILD_ID: guild.id });
+    const [code] = await once(first, 'exit');
+    expect(code).toBe(0);
+    expect(first.output()).toContain(`Registered commands to server ${guild.id}:\n  added: /crux, /excerpt, /help`);
+    expect(discord.commands(guild.id).map((c) => c.name)).toEqual(['excerpt', 'crux', 'help']);
+    expect(discord.commands()).toEqual([]);
+
+    const second = run('src/cli/deploy-commands.ts', { ...botEnv(), DEV_GUILD_ID: guild.id });
+    await once(second, 'exit');
+    expect(second.output()).toMatch(/are already up to date \(3 unchanged\)/u);
+  });
+});
+
+describe('npm start', () => {
+  it('connects, answers commands, and shuts down cleanly on SIGTERM', async () => {
+    const identifies = discord.gateway.identifies;
+    const bot = run('src/index.ts', { ...botEnv(), DEV_GUILD_ID: guild.id });
+    try {
+      for (let waited = 0; discord.gateway.identifies === identifies; waited += 100) {
+        if (waited > 20_000 || bot.exitCode !== null) throw new Error(`the bot did not connect:\n${bot.output()}`);
+        await sleep(100);
+      }
+      // Let it receive its servers before the first command.
+      await sleep(300);
+      const reply = await bo.run('help');
+      expect(reply.text).toContain('/excerpt');
+    } finally {
+      bot.kill('SIGTERM');
+    }
+    const [code] = await once(bot, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('refuses to start without configuration: every problem named, exit code 1, no stack trace', async () => {
+    const bot = run('src/index.ts', { DISCORD_TOKEN: 'not-a-token' });
+    const [code] = await once(bot, 'exit');
+    expect(code).toBe(1);
+    expect(bot.output()).toMatch(/^Crux cannot start: the configuration is incomplete\./mu);
+    expect(bot.output()).toContain('DISCORD_TOKEN does not look like a bot token');
+    expect(bot.output()).toContain('DISCORD_CLIENT_ID is missing');
+    expect(bot.output()).not.toMatch(/\n\s+at /u);
+  });
+});
