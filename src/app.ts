@@ -38,6 +38,8 @@ export interface Bot {
   readonly client: Client;
   readonly corpus: Corpus;
   readonly state: State;
+  /** Resolves once the bot is connected, has its servers, and has checked its slash commands. */
+  readonly ready: Promise<void>;
   /** Disconnects from Discord and closes the state stores. */
   stop(): Promise<void>;
 }
@@ -66,19 +68,23 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     random: options.random ?? Math.random,
   });
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
-  client.once(Events.ClientReady, (ready) => {
-    logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord');
-    // Registering at start keeps `npm ci` + `npm start` enough to run Crux; unchanged commands are not re-sent.
-    deployCommands({
-      rest: ready.rest,
-      clientId: config.clientId,
-      guildId: config.devGuildId,
-      definitions: dispatcher.definitions,
-    }).then(
-      (summary) => logger.info({ summary: formatSummary(summary) }, 'slash commands checked'),
-      (error: unknown) =>
-        logger.warn({ err: error }, 'could not register slash commands; run npm run deploy-commands'),
-    );
+  const ready = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, (readyClient) => {
+      logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
+      // Registering at start keeps `npm ci` + `npm start` enough to run Crux; unchanged commands are not re-sent.
+      deployCommands({
+        rest: readyClient.rest,
+        clientId: config.clientId,
+        guildId: config.devGuildId,
+        definitions: dispatcher.definitions,
+      })
+        .then(
+          (summary) => logger.info({ summary: formatSummary(summary) }, 'slash commands checked'),
+          (error: unknown) =>
+            logger.warn({ err: error }, 'could not register slash commands; run npm run deploy-commands'),
+        )
+        .finally(resolve);
+    });
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
@@ -93,6 +99,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     client,
     corpus,
     state,
+    ready,
     async stop() {
       await client.destroy();
       await state.close();

@@ -55,10 +55,20 @@ async function loadStrict(): Promise<DiscordSchemas> {
 }
 
 /**
- * Fields discord.js puts in every message body that the interaction-response schemas do not list. Discord
- * ignores them; a strict check must too, or it would reject the real client. Nothing else is tolerated.
+ * Fields discord.js sends that a route's published schema does not list, by schema. Discord ignores them; a
+ * strict check must too, or it would reject the real client. Nothing else is tolerated, and each entry was
+ * seen in a real discord.js request body.
  */
-export const CLIENT_EXTRA_FIELDS = ['enforce_nonce', 'tts'] as const;
+export const CLIENT_EXTRA_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  // Every message body from MessagePayload carries enforce_nonce; edits carry tts as well.
+  CreateMessageInteractionCallbackRequestSchema: ['enforce_nonce'],
+  UpdateMessageInteractionCallbackRequestSchema: ['enforce_nonce', 'tts'],
+  IncomingWebhookRequestPartialSchema: ['enforce_nonce'],
+  IncomingWebhookUpdateRequestPartialSchema: ['enforce_nonce', 'tts'],
+  MessageEditRequestPartialSchema: ['enforce_nonce', 'tts'],
+  // ThreadManager#create sends the thread type even when starting from a message.
+  CreateTextThreadWithMessageRequestSchema: ['type'],
+};
 
 /**
  * Checks a request `body` against the named schema (strict) and the documented limits. `dataKey` names the
@@ -71,7 +81,7 @@ export async function requestProblems(
 ): Promise<LimitProblem[]> {
   const schema = (await strictSchemas()).get(schemaName);
   const message = dataKey ? (body as Record<string, unknown> | undefined)?.[dataKey] : body;
-  const withoutExtras = withoutClientExtras(message);
+  const withoutExtras = withoutFields(message, CLIENT_EXTRA_FIELDS[schemaName] ?? []);
   const checked = dataKey ? { ...(body as object), [dataKey]: withoutExtras } : withoutExtras;
   const result = schema.safeParse(checked);
   const problems: LimitProblem[] = result.success
@@ -89,10 +99,10 @@ export async function requestProblems(
   ];
 }
 
-function withoutClientExtras(message: unknown): unknown {
-  if (typeof message !== 'object' || message === null) return message;
+function withoutFields(message: unknown, fields: readonly string[]): unknown {
+  if (typeof message !== 'object' || message === null || fields.length === 0) return message;
   const copy: Record<string, unknown> = { ...message };
-  for (const field of CLIENT_EXTRA_FIELDS) delete copy[field];
+  for (const field of fields) delete copy[field];
   return copy;
 }
 
