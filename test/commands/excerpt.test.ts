@@ -135,7 +135,7 @@ describe('/excerpt', () => {
     const reply = await excerpt.run({ topic: 'cot-legibility', session: 1 }, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(
-      /^No excerpt in Chain-of-thought legibility in session 1 fits those options\. Topics with excerpts there: \*\*Persona selection\*\*/u,
+      /^No excerpt in Chain-of-thought legibility in session 1 fits those options\. Topics with excerpts there: \*\*Human values\*\*, \*\*Persona selection\*\*/u,
     );
   });
 
