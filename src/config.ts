@@ -1,5 +1,5 @@
 import dotenv from 'dotenv';
-import { SUPPORTED_STORE_SCHEMES } from './state/index.js';
+import { storeUrlProblem } from './state/index.js';
 
 /**
  * The only reader of `process.env`. Configuration is checked once at start; every missing or invalid key is
@@ -93,12 +93,9 @@ export function loadConfig(
   }
 
   const keyvUrl = value('KEYV_URL') ?? DEFAULT_KEYV_URL;
-  const scheme = keyvUrl.slice(0, Math.max(0, keyvUrl.indexOf(':')));
-  if (!(SUPPORTED_STORE_SCHEMES as readonly string[]).includes(scheme)) {
-    problems.push(
-      `KEYV_URL must start with one of ${SUPPORTED_STORE_SCHEMES.map((s) => `${s}:`).join(', ')} (for example ${DEFAULT_KEYV_URL}); leave it empty for the default.`,
-    );
-  }
+  const keyvProblem = storeUrlProblem(keyvUrl);
+  if (keyvProblem)
+    problems.push(`KEYV_URL ${keyvProblem}; leave it empty for the default, ${DEFAULT_KEYV_URL}.`);
 
   const logLevel = (value('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {

@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it.each([
+    ['sqlite:foo.db', 'must name a file'],
+    ['sqlite://', 'must name a file'],
+    ['redis://:::', 'is not a valid URL'],
+    ['postgres://host:badport/db', 'is not a valid URL'],
+    ['memory:yes', 'must be exactly memory:'],
+  ])('refuses KEYV_URL %s, saying why', (url, why) => {
+    const [problem] = problems({ DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: CLIENT_ID, KEYV_URL: url });
+    expect(problem).toContain(`KEYV_URL ${why}`);
+  });
+
   it('treats empty values as unset', () => {
     const config = loadConfig(undefined, {
       DISCORD_TOKEN: TOKEN,

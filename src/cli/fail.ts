@@ -1,12 +1,17 @@
-import { CorpusError } from '../app.js';
 import { ConfigError } from '../config.js';
+import { CorpusError } from '../core/corpus/read.js';
+import { StateUnavailableError } from '../state/index.js';
 
 /**
  * Ends a command-line entry point after an error. Problems a person can fix (configuration, corpus, a
  * rejected token) print as plain sentences with exit code 1; anything else prints its stack, since it is a bug.
  */
 export function exitWithError(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CorpusError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof CorpusError ||
+    error instanceof StateUnavailableError
+  ) {
     console.error(error.message);
   } else if (isRejectedToken(error)) {
     console.error(

@@ -1,6 +1,7 @@
 import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
 import { z } from 'zod';
+import { withTimeout } from './timeout.js';
 
 /**
  * Each server's state, as one versioned record. Reads return a snapshot merged over the defaults declared
@@ -11,20 +12,28 @@ import { z } from 'zod';
 /** Bump when the record's shape changes, and teach `migrate` the step. */
 export const GUILD_RECORD_VERSION = 1;
 
+const shownList = z.object({ shown: z.array(z.string()).default([]) }).default({ shown: [] });
+
 const GuildRecordSchema = z.object({
-  version: z.literal(GUILD_RECORD_VERSION).default(GUILD_RECORD_VERSION),
-  excerpts: z.object({ shown: z.array(z.string()).default([]) }).default({ shown: [] }),
-  cruxes: z.object({ shown: z.array(z.string()).default([]) }).default({ shown: [] }),
+  version: z.number().int().default(GUILD_RECORD_VERSION),
+  progress: z.object({ session: z.number().int().min(1).default(1) }).default({ session: 1 }),
+  excerpts: shownList,
+  cruxes: shownList,
 });
 
 /** A server's stored state. Snapshots are read-only: change them by returning a new record from `change`. */
 export interface GuildRecord {
-  readonly version: typeof GUILD_RECORD_VERSION;
-  /** Excerpt ids shown in the channel since each scope last started over. */
+  readonly version: number;
+  /** Where the group is in the reading schedule: session 1 until a schedule moves it on. */
+  readonly progress: { readonly session: number };
+  /** Excerpt (and search passage) ids shown in the channel since each scope last started over. */
   readonly excerpts: { readonly shown: readonly string[] };
   /** Crux ids shown by `/crux` since each session's rotation last started over. */
   readonly cruxes: { readonly shown: readonly string[] };
 }
+
+/** The record's rotation lists. */
+export type RotationList = 'excerpts' | 'cruxes';
 
 /** What a `change` function returns: the record to store and a result for the caller. */
 export interface Change<R> {
@@ -32,19 +41,35 @@ export interface Change<R> {
   readonly result: R;
 }
 
+/** A stored record this version of Crux cannot read. */
+export class StateVersionError extends Error {
+  override name = 'StateVersionError';
+}
+
 const SNOWFLAKE = /^\d{1,25}$/u;
+
+/** How long one storage call may take before the command fails instead of hanging. */
+const STORAGE_TIMEOUT_MS = 5000;
 
 export class GuildStore {
   readonly #keyv: Keyv;
-  readonly #lock = new AsyncLock({ maxPending: 10_000 });
+  readonly #timeoutMs: number;
+  readonly #lock: AsyncLock;
 
-  constructor(keyv: Keyv) {
+  constructor(keyv: Keyv, options: { readonly timeoutMs?: number } = {}) {
     this.#keyv = keyv;
+    this.#timeoutMs = options.timeoutMs ?? STORAGE_TIMEOUT_MS;
+    // Waiting for a server's lock is bounded too, so one stuck call cannot queue that server's commands forever.
+    this.#lock = new AsyncLock({
+      maxPending: 10_000,
+      timeout: this.#timeoutMs * 2,
+      maxOccupationTime: this.#timeoutMs * 3,
+    });
   }
 
   /** A read-only snapshot of the server's record (the defaults for a server Crux has not seen). */
   async read(guildId: string): Promise<GuildRecord> {
-    return migrate(await this.#keyv.get(key(guildId)));
+    return migrate(await this.#get(key(guildId)));
   }
 
   /**
@@ -55,9 +80,36 @@ export class GuildStore {
   async change<R>(guildId: string, fn: (current: GuildRecord) => Change<R>): Promise<R> {
     const id = key(guildId);
     return this.#lock.acquire(id, async () => {
-      const { record, result } = fn(migrate(await this.#keyv.get(id)));
-      await this.#keyv.set(id, GuildRecordSchema.parse(record));
+      const { record, result } = fn(migrate(await this.#get(id)));
+      await withTimeout(
+        this.#keyv.set(id, GuildRecordSchema.parse(record)),
+        STORAGE_TIMEOUT_MS,
+        'writing server state',
+      );
       return result;
+    });
+  }
+
+  /**
+   * Advances one of the server's rotation lists: `step` gets the list (and the record, for the current
+   * session) and returns the new list with a result. A dry run (a private preview) writes nothing.
+   */
+  async rotate<R>(
+    guildId: string,
+    list: RotationList,
+    step: (
+      shown: readonly string[],
+      record: GuildRecord,
+    ) => { readonly shown?: readonly string[]; readonly result: R },
+    options: { readonly dryRun?: boolean } = {},
+  ): Promise<R> {
+    if (options.dryRun) {
+      const record = await this.read(guildId);
+      return step(record[list].shown, record).result;
+    }
+    return this.change(guildId, (record) => {
+      const { shown, result } = step(record[list].shown, record);
+      return { record: shown ? { ...record, [list]: { shown } } : record, result };
     });
   }
 
@@ -65,8 +117,12 @@ export class GuildStore {
   async delete(guildId: string): Promise<void> {
     const id = key(guildId);
     await this.#lock.acquire(id, async () => {
-      await this.#keyv.delete(id);
+      await withTimeout(this.#keyv.delete(id), this.#timeoutMs, 'deleting server state');
     });
+  }
+
+  #get(id: string): Promise<unknown> {
+    return withTimeout(this.#keyv.get(id), this.#timeoutMs, 'reading server state');
   }
 }
 
@@ -76,7 +132,13 @@ function key(guildId: string): string {
   return guildId;
 }
 
-/** Brings a stored value of any earlier version up to the current shape, filling defaults. */
+/** Brings a stored value of this or an earlier version up to the current shape, filling defaults. */
 function migrate(stored: unknown): GuildRecord {
-  return GuildRecordSchema.parse(stored ?? {});
+  const version = (stored as { version?: unknown } | undefined)?.version;
+  if (typeof version === 'number' && version > GUILD_RECORD_VERSION) {
+    throw new StateVersionError(
+      `server state has version ${version}; this Crux reads up to ${GUILD_RECORD_VERSION}`,
+    );
+  }
+  return { ...GuildRecordSchema.parse(stored ?? {}), version: GUILD_RECORD_VERSION };
 }

@@ -1,21 +1,45 @@
 import { GuildStore } from './guilds.js';
 import { StoreFactory } from './stores.js';
 
-export type { Change, GuildRecord } from './guilds.js';
-export { GuildStore } from './guilds.js';
-export { SUPPORTED_STORE_SCHEMES } from './stores.js';
+export type { Change, GuildRecord, RotationList } from './guilds.js';
+export { GuildStore, StateVersionError } from './guilds.js';
+export { SUPPORTED_STORE_SCHEMES, storeUrlProblem } from './stores.js';
+export { StorageTimeoutError } from './timeout.js';
 
 /** Every store the bot uses, opened from one `KEYV_URL`. */
 export interface State {
   readonly guilds: GuildStore;
+  /** Reads once from the store, so an unreachable KEYV_URL is reported at start instead of on first use. */
+  check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The state store cannot be used at start: unreachable, refusing, or holding data from a newer Crux. */
+export class StateUnavailableError extends Error {
+  override name = 'StateUnavailableError';
 }
 
 /** Opens the bot's state. Storage errors are reported to `onError` and thrown to the caller. */
 export function openState(url: string, onError: (error: unknown) => void): State {
   const stores = new StoreFactory(url, onError);
+  const guilds = new GuildStore(stores.open('guilds'));
   return {
-    guilds: new GuildStore(stores.open('guilds')),
+    guilds,
+    async check() {
+      try {
+        await guilds.read('0');
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new StateUnavailableError(
+          `Crux cannot use its state store (KEYV_URL ${redact(url)}): ${reason}. Check that it is running and reachable, or leave KEYV_URL empty for the embedded SQLite file.`,
+        );
+      }
+    },
     close: () => stores.close(),
   };
+}
+
+/** A store URL without its password, for messages and logs. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/u, '//$1:***@');
 }

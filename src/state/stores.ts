@@ -55,16 +55,27 @@ function storeFor(url: string): { store?: KeyvStoreAdapter } {
     }
     case 'redis':
     case 'rediss':
-      return { store: new KeyvRedis(url) as unknown as KeyvStoreAdapter };
+      // Fail fast when Redis is down instead of queueing commands until it returns.
+      return {
+        store: new KeyvRedis(
+          { url, disableOfflineQueue: true, socket: { connectTimeout: 5000 } },
+          { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 },
+        ) as unknown as KeyvStoreAdapter,
+      };
     case 'postgres':
     case 'postgresql':
-      return { store: new KeyvPostgres({ uri: url }) as unknown as KeyvStoreAdapter };
+      return {
+        store: new KeyvPostgres({
+          uri: url,
+          connectionTimeoutMillis: 5000,
+        } as never) as unknown as KeyvStoreAdapter,
+      };
     default:
       throw new Error(`unsupported KEYV_URL scheme "${scheme}"`);
   }
 }
 
-/** URL schemes `KEYV_URL` accepts, for configuration checks. */
+/** URL schemes `KEYV_URL` accepts. */
 export const SUPPORTED_STORE_SCHEMES = [
   'sqlite',
   'redis',
@@ -73,3 +84,25 @@ export const SUPPORTED_STORE_SCHEMES = [
   'postgresql',
   'memory',
 ] as const;
+
+/**
+ * What is wrong with a `KEYV_URL`, in words, or `undefined` when it can be used: the scheme is supported,
+ * a SQLite URL names a file, and a server URL parses with a host.
+ */
+export function storeUrlProblem(url: string): string | undefined {
+  const scheme = url.slice(0, Math.max(0, url.indexOf(':')));
+  if (!(SUPPORTED_STORE_SCHEMES as readonly string[]).includes(scheme)) {
+    return `must start with one of ${SUPPORTED_STORE_SCHEMES.map((s) => `${s}:`).join(', ')}`;
+  }
+  if (scheme === 'memory')
+    return url === 'memory:' ? undefined : 'must be exactly memory: for in-memory state';
+  if (scheme === 'sqlite') {
+    const file = url.startsWith('sqlite://') ? url.slice('sqlite://'.length) : '';
+    return file && file !== ':memory:' ? undefined : 'must name a file, like sqlite://.crux/state.sqlite';
+  }
+  try {
+    return new URL(url).hostname ? undefined : 'must name a host, like redis://127.0.0.1:6379';
+  } catch {
+    return 'is not a valid URL';
+  }
+}

@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openState, type State } from '../../src/state/index.js';
+import { GuildStore } from '../../src/state/guilds.js';
+import { openState, type State, StateUnavailableError } from '../../src/state/index.js';
+import { StorageTimeoutError } from '../../src/state/timeout.js';
 
 const tempDir = mkdtempSync(path.join(tmpdir(), 'crux-state-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -11,14 +15,36 @@ afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 let nextGuild = Date.now() * 1000;
 const newGuildId = () => String(nextGuild++);
 
-const backends: Array<[string, () => string]> = [
-  ['memory', () => 'memory:'],
-  ['sqlite', () => `sqlite://${path.join(tempDir, `state-${nextGuild}.sqlite`)}`],
-  ['redis', () => 'redis://127.0.0.1:6379'],
-  ['postgres', () => 'postgres://postgres@127.0.0.1:5432/test'],
+/**
+ * Redis and PostgreSQL run on every machine of this project, CI included (.ci/run sets
+ * CRUX_REQUIRE_SERVICES so their absence fails there); elsewhere their tests are skipped when nothing listens.
+ */
+const required = process.env.CRUX_REQUIRE_SERVICES === '1';
+const listening = async (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+const available = {
+  redis: required || (await listening(6379)),
+  postgres: required || (await listening(5432)),
+};
+
+const backends: Array<[string, () => string, boolean]> = [
+  ['memory', () => 'memory:', true],
+  ['sqlite', () => `sqlite://${path.join(tempDir, `state-${nextGuild}.sqlite`)}`, true],
+  ['redis', () => 'redis://127.0.0.1:6379', available.redis],
+  ['postgres', () => 'postgres://postgres@127.0.0.1:5432/test', available.postgres],
 ];
 
-describe.each(backends)('GuildStore on %s', (_name, url) => {
+describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
+  if (!runs) {
+    it.skip('needs the service running on 127.0.0.1', () => undefined);
+    return;
+  }
   const open = (at: string): State =>
     openState(at, (error) => {
       throw error;
@@ -29,6 +55,7 @@ describe.each(backends)('GuildStore on %s', (_name, url) => {
     try {
       expect(await state.guilds.read(newGuildId())).toEqual({
         version: 1,
+        progress: { session: 1 },
         excerpts: { shown: [] },
         cruxes: { shown: [] },
       });
@@ -55,7 +82,7 @@ describe.each(backends)('GuildStore on %s', (_name, url) => {
     }
   });
 
-  it('writes nothing when a change fails halfway', async () => {
+  it('writes nothing when a change throws', async () => {
     const state = open(url());
     const guildId = newGuildId();
     try {
@@ -113,5 +140,38 @@ describe('GuildStore on the embedded SQLite file', () => {
     const state = openState('memory:', () => undefined);
     await expect(state.guilds.read('../other')).rejects.toThrow(RangeError);
     await state.close();
+  });
+});
+
+describe('a store that stops answering', () => {
+  /** A storage backend that accepts calls and never answers, like a server that has hung. */
+  const hung = () =>
+    new Keyv({
+      store: {
+        get: () => new Promise(() => undefined),
+        set: () => new Promise(() => undefined),
+        delete: () => new Promise(() => undefined),
+        clear: async () => undefined,
+      } as never,
+    });
+
+  it('fails a read or a change with a timeout instead of hanging', async () => {
+    const store = new GuildStore(hung(), { timeoutMs: 50 });
+    await expect(store.read('123')).rejects.toThrow(StorageTimeoutError);
+    await expect(store.change('123', (record) => ({ record, result: 1 }))).rejects.toThrow(
+      StorageTimeoutError,
+    );
+  });
+
+  it('is reported at start, in words, when KEYV_URL points at nothing', async () => {
+    const state = openState('redis://127.0.0.1:6390', () => undefined);
+    try {
+      await expect(state.check()).rejects.toThrow(StateUnavailableError);
+      await expect(state.check()).rejects.toThrow(
+        /Crux cannot use its state store \(KEYV_URL redis:\/\/127\.0\.0\.1:6390\)/u,
+      );
+    } finally {
+      await state.close();
+    }
   });
 });
