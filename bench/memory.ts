@@ -1,4 +1,4 @@
-import { loadValidCorpus } from '../src/app.js';
+import { loadValidCorpus } from '../src/core/corpus/read.js';
 import { CorpusSearch } from '../src/core/search.js';
 
 /** Heap held by the loaded corpus and its search index. Run with `npm run bench:memory`. */

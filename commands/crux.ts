@@ -1,9 +1,7 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType } from 'discord-api-types/v10';
 import { defineCommand } from '../src/command.js';
-import type { Corpus, Crux } from '../src/core/corpus/types.js';
 import { intParam } from '../src/core/custom-id.js';
-import { FIRST_SESSION } from '../src/core/excerpts.js';
 import { literal } from '../src/core/format.js';
 import {
   CRUX_ACTIONS,
@@ -39,27 +37,43 @@ export default defineCommand<CruxArgs>({
   async run(args, ctx) {
     const { corpus } = ctx;
     if (args.id !== undefined) {
-      const crux = corpus.cruxById.get(args.id) ?? onlyMatch(corpus, args.id);
-      if (!crux) {
+      const exact = corpus.cruxById.get(args.id);
+      if (exact) return cruxReply(corpus, exact);
+      // A member who typed words without picking a suggestion still gets the crux when only one matches.
+      const found = ctx.search.cruxes(args.id);
+      if (found.length === 1 && found[0]) return cruxReply(corpus, found[0]);
+      if (found.length > 1) {
+        const listed = found.slice(0, 5).map((crux) => `• ${literal(crux.question)} (\`${crux.id}\`)`);
         return notice(
-          `No crux matches “${literal(args.id)}”. Type words from a question in the **id** option and pick one of the suggestions, or use \`/crux\` alone for this week's.`,
+          [
+            `Several cruxes match “${literal(args.id)}”. Pick one of the suggestions as you type in **id**:`,
+            ...listed,
+          ].join('\n'),
         );
       }
-      return cruxReply(corpus, crux);
+      return notice(
+        `No crux matches “${literal(args.id)}”. Type words from a question in the **id** option and pick one of the suggestions, or use \`/crux\` alone for this week's.`,
+      );
     }
-    const candidates = corpus.cruxes.filter((crux) => crux.session === FIRST_SESSION);
-    const rotation = await ctx.state.guilds.change(ctx.guildId, (record) => {
-      const next = nextInRotation(candidates, record.cruxes.shown, 'in-order', ctx.random);
-      return { record: { ...record, cruxes: { shown: next?.shown ?? record.cruxes.shown } }, result: next };
+    const { crux, session } = await ctx.state.guilds.rotate(ctx.guildId, 'cruxes', (shown, record) => {
+      const current = record.progress.session;
+      const next = nextInRotation(
+        corpus.cruxes.filter((c) => c.session === current),
+        shown,
+        'in-order',
+        ctx.random,
+      );
+      return { shown: next?.shown, result: { crux: next?.item, session: current } };
     });
-    if (!rotation)
-      return notice(`Session ${FIRST_SESSION} has no cruxes yet. Use \`/crux id:\` to pick any crux.`);
-    return cruxReply(corpus, rotation.item);
+    if (!crux) return notice(`Session ${session} has no cruxes. Use \`/crux id:\` to pick any crux.`);
+    return cruxReply(corpus, crux);
   },
 
   async autocomplete(focused, _args, ctx) {
-    return matching(ctx.corpus, focused.value).map((crux) => ({
-      name: truncate(`Session ${crux.session} · ${oneLine(crux.question)}`, 100),
+    const typed = focused.value.trim();
+    const found = typed ? ctx.search.cruxes(typed) : ctx.corpus.cruxes;
+    return found.map((crux) => ({
+      name: `Session ${crux.session} · ${oneLine(crux.question)}`,
       value: crux.id,
     }));
   },
@@ -90,22 +104,3 @@ export default defineCommand<CruxArgs>({
     },
   },
 });
-
-/** Cruxes whose question, labels or id contain every typed word, in schedule order. */
-function matching(corpus: Corpus, typed: string): Crux[] {
-  const words = typed.toLowerCase().split(/\s+/u).filter(Boolean);
-  return corpus.cruxes.filter((crux) => {
-    const haystack = [crux.id, crux.question, ...crux.positions.map((p) => p.label)].join(' ').toLowerCase();
-    return words.every((word) => haystack.includes(word));
-  });
-}
-
-/** A member who typed words without picking a suggestion still gets the crux when only one matches. */
-function onlyMatch(corpus: Corpus, typed: string): Crux | undefined {
-  const found = matching(corpus, typed);
-  return found.length === 1 ? found[0] : undefined;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

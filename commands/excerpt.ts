@@ -4,11 +4,11 @@ import { type CommandContext, defineCommand } from '../src/command.js';
 import { intParam } from '../src/core/custom-id.js';
 import {
   describeScope,
+  type ExcerptRequest,
   type ExcerptScope,
-  FIRST_SESSION,
   inScope,
-  passageInScope,
-  topicsAvailable,
+  pickExcerpt,
+  scopeFor,
 } from '../src/core/excerpts.js';
 import { literal } from '../src/core/format.js';
 import {
@@ -18,12 +18,12 @@ import {
   excerptReply,
   excerptThreadName,
   excerptThreadStarter,
+  nothingToShowReply,
   scopeFromParams,
 } from '../src/core/replies/excerpt.js';
 import { passageFromParams } from '../src/core/replies/passage-ref.js';
 import { threadRefusal } from '../src/core/replies/threads.js';
 import { notice, type Outcome, type Reply } from '../src/core/reply.js';
-import { nextInRotation } from '../src/core/rotation.js';
 import { EXCERPT_VALUE_PREFIX } from '../src/core/search.js';
 
 type ExcerptArgs = {
@@ -46,26 +46,28 @@ export default defineCommand<ExcerptArgs>({
       .addStringOption((option) =>
         option
           .setName('topic')
-          .setDescription('Only excerpts on this topic')
+          .setDescription('Only excerpts on this topic, from the sessions read so far')
           .addChoices(...corpus.topics.map((topic) => ({ name: topic.label, value: topic.id }))),
       )
       .addStringOption((option) =>
         option
           .setName('search')
-          .setDescription('Words to find in the excerpts and the texts')
+          .setDescription('Words to find in what the group has read so far')
           .setAutocomplete(true)
           .setMaxLength(100),
       )
       .addIntegerOption((option) =>
         option
           .setName('session')
-          .setDescription('From this session of the reading schedule')
+          .setDescription('From this session of the reading schedule (any session, even a later one)')
           .setMinValue(1)
           .setMaxValue(corpus.sessions.length),
       )
       .addBooleanOption((option) =>
         option.setName('private').setDescription('Show it only to you, as a preview'),
       ),
+
+  replyPrivately: (args) => args.private === true,
 
   async run(args, ctx) {
     const { corpus } = ctx;
@@ -82,23 +84,15 @@ export default defineCommand<ExcerptArgs>({
         `The schedule has sessions 1 to ${corpus.sessions.length}. Pick a session in that range.`,
       );
     }
-    const query = args.search?.trim() || undefined;
-    const narrowed = args.text !== undefined || args.topic !== undefined || query !== undefined;
-    const scope: ExcerptScope = {
-      // A member who names a text, topic or search means the whole list unless they also name a session.
-      ...(args.session !== undefined || !narrowed ? { session: args.session ?? FIRST_SESSION } : {}),
-      ...(args.text !== undefined ? { textId: args.text } : {}),
-      ...(args.topic !== undefined ? { topicId: args.topic } : {}),
+    const request: ExcerptRequest = {
+      session: args.session,
+      textId: args.text,
+      topicId: args.topic,
+      query: args.search?.trim() || undefined,
     };
     const ephemeral = args.private === true;
-    if (query?.startsWith(EXCERPT_VALUE_PREFIX)) {
-      const excerpt = corpus.excerptById.get(query.slice(EXCERPT_VALUE_PREFIX.length));
-      if (!excerpt)
-        return notice('That suggestion is out of date. Type your search again and pick a fresh one.');
-      if (!ephemeral) await recordShown(ctx, excerpt.id);
-      return excerptReply(corpus, { passage: excerpt, scope, ephemeral });
-    }
-    return serveExcerpt({ ...scope, ...(query ? { query } : {}) }, ephemeral, ctx);
+    if (request.query?.startsWith(EXCERPT_VALUE_PREFIX)) return showPicked(request, ephemeral, ctx);
+    return serveExcerpt((current) => scopeFor(request, current), ephemeral, ctx);
   },
 
   async autocomplete(focused, args, ctx) {
@@ -109,11 +103,11 @@ export default defineCommand<ExcerptArgs>({
         .map((text) => ({ name: text.title, value: text.id }));
     }
     if (focused.name === 'search') {
-      const scope: ExcerptScope = {
-        ...(args.session !== undefined ? { session: args.session } : {}),
-        ...(args.text !== undefined ? { textId: args.text } : {}),
-        ...(args.topic !== undefined ? { topicId: args.topic } : {}),
-      };
+      const { progress } = await ctx.state.guilds.read(ctx.guildId);
+      const scope = scopeFor(
+        { session: args.session, textId: args.text, topicId: args.topic, query: typed },
+        progress.session,
+      );
       return ctx.search.suggest(focused.value, inScope(scope));
     }
     return [];
@@ -122,18 +116,17 @@ export default defineCommand<ExcerptArgs>({
   components: {
     async [EXCERPT_ACTIONS.another](params, ctx): Promise<Outcome> {
       const { scope, ephemeral } = scopeFromParams(params);
-      const reply = await serveExcerpt(scope, ephemeral, ctx);
+      const reply = await serveExcerpt(() => scope, ephemeral, ctx);
       // A private preview changes in place; in the channel, the next excerpt is a new message.
       return { type: ctx.message?.ephemeral ? 'update' : 'reply', reply };
     },
     async [EXCERPT_ACTIONS.context](params, ctx): Promise<Outcome> {
       const passage = passageFromParams(ctx.corpus, params);
       if (!passage) return { type: 'reply', reply: stalePassage() };
-      const page = params.p === undefined ? undefined : intParam(params, 'p', 0);
-      return {
-        type: ctx.message?.ephemeral ? 'update' : 'reply',
-        reply: contextReply(ctx.corpus, passage, page),
-      };
+      // Context opens as its own private message; only its page buttons turn the page in place.
+      const paging = params.p !== undefined;
+      const page = paging ? intParam(params, 'p', 0) : undefined;
+      return { type: paging ? 'update' : 'reply', reply: contextReply(ctx.corpus, passage, page) };
     },
     async [EXCERPT_ACTIONS.discuss](params, ctx): Promise<Outcome> {
       const passage = passageFromParams(ctx.corpus, params);
@@ -150,72 +143,62 @@ export default defineCommand<ExcerptArgs>({
 });
 
 /**
- * Picks the next excerpt in scope without repeating one this server has seen, and records it. A private
- * preview picks the same way but records nothing, so previews never use up the group's excerpts.
+ * Shows the next excerpt in scope that this server has not seen, and records it. A private preview picks
+ * the same way but records nothing, so previews never use up the group's excerpts. The scope may depend on
+ * the server's current session, which is read under the same lock as the rotation.
  */
-async function serveExcerpt(scope: ExcerptScope, ephemeral: boolean, ctx: CommandContext): Promise<Reply> {
-  const { corpus } = ctx;
-  const candidates = scope.query
-    ? ctx.search.excerpts(scope.query, inScope(scope))
-    : corpus.excerpts.filter(inScope(scope));
-  if (candidates.length === 0) return nothingInScope(scope, ephemeral, ctx);
-  const rotation = ephemeral
-    ? nextInRotation(
-        candidates,
-        (await ctx.state.guilds.read(ctx.guildId)).excerpts.shown,
-        'random',
-        ctx.random,
-      )
-    : await ctx.state.guilds.change(ctx.guildId, (record) => {
-        const next = nextInRotation(candidates, record.excerpts.shown, 'random', ctx.random);
-        return {
-          record: { ...record, excerpts: { shown: next?.shown ?? record.excerpts.shown } },
-          result: next,
-        };
-      });
-  if (!rotation) return nothingInScope(scope, ephemeral, ctx);
-  const note = rotation.restarted
-    ? `Every excerpt in ${describeScope(corpus, scope)} has been shown once; starting the round again.`
-    : undefined;
-  return excerptReply(corpus, { passage: rotation.item, scope, ephemeral, ...(note ? { note } : {}) });
-}
-
-/** No curated excerpt fits: a search may still find a passage in the texts; otherwise, say what to try. */
-function nothingInScope(scope: ExcerptScope, ephemeral: boolean, ctx: CommandContext): Reply {
-  const { corpus } = ctx;
-  const where = describeScope(corpus, { ...scope, query: undefined });
-  if (scope.query) {
-    const accept = passageInScope(corpus, scope);
-    for (const hit of ctx.search.paragraphs(scope.query)) {
-      const passage = ctx.search.passageFor(hit);
-      if (passage && accept(passage)) {
-        const note = `No curated excerpt matches “${scope.query}”; this passage from the text does.`;
-        return excerptReply(corpus, { passage, scope, ephemeral, note });
-      }
-    }
-  }
-  const topics = topicsAvailable(corpus, scope)
-    .slice(0, 6)
-    .map((topic) => `**${topic.label}**`);
-  const suggestion =
-    topics.length > 0
-      ? ` Topics with excerpts there: ${topics.join(', ')}.`
-      : ' Try `/excerpt` with no options.';
-  return notice(
-    scope.query
-      ? `Nothing in ${where} mentions “${literal(scope.query)}”. Try other words, or a topic.${suggestion}`
-      : `No excerpt in ${where} fits those options.${suggestion}`,
-  );
-}
-
-async function recordShown(ctx: CommandContext, excerptId: string): Promise<void> {
-  await ctx.state.guilds.change(ctx.guildId, (record) => ({
-    record: {
-      ...record,
-      excerpts: { shown: [...record.excerpts.shown.filter((id) => id !== excerptId), excerptId] },
+async function serveExcerpt(
+  scopeAt: (currentSession: number) => ExcerptScope,
+  ephemeral: boolean,
+  ctx: CommandContext,
+): Promise<Reply> {
+  const { corpus, search, random } = ctx;
+  const { pick, scope } = await ctx.state.guilds.rotate(
+    ctx.guildId,
+    'excerpts',
+    (shown, record) => {
+      const resolved = scopeAt(record.progress.session);
+      const chosen = pickExcerpt(corpus, search, resolved, shown, random);
+      return {
+        shown: chosen.kind === 'nothing' ? undefined : chosen.shown,
+        result: { pick: chosen, scope: resolved },
+      };
     },
-    result: undefined,
-  }));
+    { dryRun: ephemeral },
+  );
+  if (pick.kind === 'nothing') return nothingToShowReply(corpus, scope, pick.reason, pick.topics);
+  const note =
+    pick.kind === 'passage'
+      ? `No curated excerpt matches “${scope.query}”; this passage from the text does.`
+      : pick.restarted
+        ? `Every excerpt in ${describeScope(corpus, scope)} has been shown once; starting the round again.`
+        : undefined;
+  return excerptReply(corpus, { passage: pick.passage, scope, ephemeral, ...(note ? { note } : {}) });
+}
+
+/** An excerpt picked from the search suggestions: shown as long as it fits the other options. */
+async function showPicked(request: ExcerptRequest, ephemeral: boolean, ctx: CommandContext): Promise<Reply> {
+  const excerpt = ctx.corpus.excerptById.get(request.query?.slice(EXCERPT_VALUE_PREFIX.length) ?? '');
+  if (!excerpt) return notice('That suggestion is out of date. Type your search again and pick a fresh one.');
+  return ctx.state.guilds.rotate(
+    ctx.guildId,
+    'excerpts',
+    (shown, record) => {
+      const scope = scopeFor({ ...request, query: undefined }, record.progress.session);
+      if (!inScope(scope)(excerpt)) {
+        return {
+          result: notice(
+            `That excerpt is from session ${excerpt.session}, outside the other options you chose. Clear them, or set **session** to ${excerpt.session}.`,
+          ),
+        };
+      }
+      return {
+        shown: [...shown.filter((id) => id !== excerpt.id), excerpt.id],
+        result: excerptReply(ctx.corpus, { passage: excerpt, scope, ephemeral }),
+      };
+    },
+    { dryRun: ephemeral },
+  );
 }
 
 function stalePassage(): Reply {

@@ -10,6 +10,8 @@ export default defineCommand({
       .setDescription('What Crux does, every command, and how a reading week works')
       .setContexts(InteractionContextType.Guild),
 
+  replyPrivately: () => true,
+
   async run(_args, ctx) {
     const summaries: CommandSummary[] = ctx.commands.map((command) => ({
       name: command.name,

@@ -2,7 +2,7 @@ import { type Client, Events } from 'discord.js';
 import { commands } from '../commands/index.js';
 import type { CommandModule } from './command.js';
 import type { Config } from './config.js';
-import { loadCorpus } from './core/corpus/read.js';
+import { loadValidCorpus } from './core/corpus/read.js';
 import type { Corpus } from './core/corpus/types.js';
 import { CorpusSearch } from './core/search.js';
 import { createClient } from './discord/client.js';
@@ -44,19 +44,18 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** Loads and validates the corpus; throws `CorpusError` listing every problem. */
-export async function loadValidCorpus(): Promise<Corpus> {
-  const result = await loadCorpus();
-  if (!result.ok) throw new CorpusError(result.problems);
-  return result.corpus;
-}
-
 /** Starts the bot: corpus, state, client and dispatcher, then logs in. */
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, logger } = options;
   const corpus = await loadValidCorpus();
   const search = new CorpusSearch(corpus);
   const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'));
+  try {
+    await state.check();
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
   const client = createClient({ apiUrl: config.apiUrl });
   const dispatcher = createDispatcher({
     commands: options.commands ?? commands,
@@ -70,7 +69,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
-      logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
+      logger.info(
+        { user: readyClient.user.tag, guilds: readyClient.guilds.cache.size },
+        'connected to Discord',
+      );
       // Registering at start keeps `npm ci` + `npm start` enough to run Crux; unchanged commands are not re-sent.
       deployCommands({
         rest: readyClient.rest,

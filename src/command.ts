@@ -66,6 +66,11 @@ export interface CommandModule<A extends CommandArgs = CommandArgs> {
    */
   readonly define: (corpus: Corpus) => CommandDefinition;
   readonly run: (args: A, ctx: CommandContext) => Promise<Reply>;
+  /**
+   * Whether the reply to these arguments is private, known before running: a slow reply is deferred with
+   * the same visibility, since Discord cannot turn a public "thinking…" message private later.
+   */
+  readonly replyPrivately?: (args: A) => boolean;
   /** At most 25 choices; must answer within 3 seconds (autocomplete cannot be deferred). */
   readonly autocomplete?: (
     focused: FocusedOption,

@@ -1,4 +1,4 @@
-import { loadValidCorpus } from '../app.js';
+import { loadValidCorpus } from '../core/corpus/read.js';
 import { exitWithError } from './fail.js';
 
 /** `npm run check-corpus`: validate data/ and report every problem, for groups editing their own texts. */

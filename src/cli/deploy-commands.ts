@@ -1,8 +1,8 @@
 import { REST } from 'discord.js';
 import { commands } from '../../commands/index.js';
-import { loadValidCorpus } from '../app.js';
 import { defineAll } from '../command.js';
 import { loadConfig } from '../config.js';
+import { loadValidCorpus } from '../core/corpus/read.js';
 import { deployCommands, formatSummary } from '../discord/deploy.js';
 import { exitWithError } from './fail.js';
 

@@ -1,13 +1,12 @@
 import MiniSearch from 'minisearch';
 import { locationOf } from './corpus/locate.js';
-import type { Corpus, Excerpt, Passage, Text } from './corpus/types.js';
-import { DISCORD_LIMITS } from './limits.js';
+import type { Corpus, Crux, Excerpt, Passage, Text } from './corpus/types.js';
 import { countWords, oneLine } from './text.js';
 
-/** A search document: a curated excerpt, or a paragraph (line) of a text. */
+/** A search document: a curated excerpt, a paragraph (line) of a text, or a crux. */
 interface SearchDocument {
   readonly id: string;
-  readonly kind: 'excerpt' | 'paragraph';
+  readonly kind: 'excerpt' | 'paragraph' | 'crux';
   readonly body: string;
 }
 
@@ -34,6 +33,9 @@ const STOP_WORDS = new Set(
   ),
 );
 
+/** How much of an excerpt an autocomplete suggestion shows around the match (render clips to Discord's 100). */
+const SNIPPET_CHARS = 90;
+
 /** The longest passage a search may serve when no curated excerpt matches. */
 const MAX_PASSAGE_CHARS = 1200;
 const SENTENCES = new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -59,12 +61,37 @@ export class CorpusSearch {
     });
     this.#index.addAll([
       ...corpus.excerpts.map((e): SearchDocument => ({ id: `e/${e.id}`, kind: 'excerpt', body: e.quote })),
+      ...corpus.cruxes.map(
+        (c): SearchDocument => ({
+          id: `c/${c.id}`,
+          kind: 'crux',
+          body: [
+            c.id.replaceAll('-', ' '),
+            c.question,
+            ...c.positions.flatMap((p) => [p.label, p.statement]),
+          ].join('\n'),
+        }),
+      ),
       ...corpus.texts.flatMap((text) =>
         text.lines.map(
           (line, i): SearchDocument => ({ id: `p/${text.id}/${i + 1}`, kind: 'paragraph', body: line }),
         ),
       ),
     ]);
+  }
+
+  /** False when every word of `query` is too common to search for ("the", "of"…). */
+  isSearchable(query: string): boolean {
+    return MiniSearch.getDefault('tokenize')(query).some(
+      (word: string) => word.length > 0 && !STOP_WORDS.has(word.toLowerCase()),
+    );
+  }
+
+  /** Cruxes whose question, positions or id match `query`, best first. */
+  cruxes(query: string): Crux[] {
+    return this.#index
+      .search(query, { filter: (hit) => hit.kind === 'crux' })
+      .flatMap((hit) => this.#corpus.cruxById.get(String(hit.id).slice(2)) ?? []);
   }
 
   /** Excerpts matching `query`, best first, restricted to those `accept` lets through. */
@@ -87,25 +114,25 @@ export class CorpusSearch {
   }
 
   /**
-   * Autocomplete suggestions for `query`: matching excerpts first (as snippets that select that excerpt),
-   * then the query itself so a member can search for exactly what they typed.
+   * Autocomplete suggestions for `query`: the query itself first, so a member can search for exactly what
+   * they typed, then matching excerpts as snippets that select that excerpt.
    */
   suggest(query: string, accept: (excerpt: Excerpt) => boolean = () => true): Suggestion[] {
-    const trimmed = query.trim().slice(0, DISCORD_LIMITS.autocompleteChoiceValue);
+    const trimmed = query.trim();
     if (trimmed.length === 0) return [];
-    const own: Suggestion = { name: `Search for “${truncate(trimmed, 80)}”`, value: trimmed };
+    const own: Suggestion = { name: `Search for “${trimmed}”`, value: trimmed };
     const hits = this.#index.search(trimmed, { filter: (hit) => hit.kind === 'excerpt' });
     const suggestions = hits.flatMap((hit) => {
       const excerpt = this.#corpus.excerptById.get(String(hit.id).slice(2));
       if (!excerpt || !accept(excerpt)) return [];
       return [
         {
-          name: snippet(excerpt.quote, hit.terms, DISCORD_LIMITS.autocompleteChoiceName),
+          name: snippet(excerpt.quote, hit.terms, SNIPPET_CHARS),
           value: `${EXCERPT_VALUE_PREFIX}${excerpt.id}`,
         },
       ];
     });
-    return [own, ...suggestions].slice(0, DISCORD_LIMITS.autocompleteChoices);
+    return [own, ...suggestions];
   }
 
   /**
@@ -187,8 +214,4 @@ export function snippet(body: string, terms: readonly string[], max: number): st
   const room = max - prefix.length - 1;
   const window = flat.slice(start, start + room);
   return `${prefix}${window}${start + room < flat.length ? '…' : flat.slice(start + room, start + room + 1)}`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

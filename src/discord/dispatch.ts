@@ -11,17 +11,29 @@ import {
   type RepliableInteraction,
   type StringSelectMenuInteraction,
   ThreadAutoArchiveDuration,
+  type ThreadChannel,
 } from 'discord.js';
 import { type CommandArgs, type CommandContext, type CommandModule, defineAll } from '../command.js';
 import type { ChannelKind } from '../core/access.js';
 import type { Corpus } from '../core/corpus/types.js';
 import { decodeCustomId } from '../core/custom-id.js';
-import { botCannotOpenThreads, threadAlreadyOpen, threadOpened } from '../core/replies/threads.js';
+import {
+  threadAlreadyOpen,
+  threadForbidden,
+  threadOpened,
+  threadOpenedWithoutStarter,
+} from '../core/replies/threads.js';
 import { notice, type Outcome, type Reply } from '../core/reply.js';
 import type { CorpusSearch } from '../core/search.js';
 import type { Logger } from '../logger.js';
 import type { State } from '../state/index.js';
-import { render, renderChannelMessage, renderChoices, renderThreadName } from './render.js';
+import {
+  type RenderedMessage,
+  render,
+  renderChannelMessage,
+  renderChoices,
+  renderThreadName,
+} from './render.js';
 
 /** What the dispatcher needs; everything time- or chance-dependent is injected. */
 export interface DispatchDeps {
@@ -94,24 +106,19 @@ export function createDispatcher(deps: DispatchDeps): {
       return;
     }
     const args = flattenOptions(interaction.options.data);
-    const deferral = deferIfSlow(() => interaction.deferReply());
+    // Discord cannot make a public "thinking…" message private later, so defer with the reply's visibility.
+    const privately = module.replyPrivately?.(args) ?? false;
+    const deferral = deferIfSlow(() => {
+      deferredPrivately.set(interaction, privately);
+      return interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
+    });
     let reply: Reply;
     try {
       reply = await module.run(args, context(interaction));
     } finally {
       await deferral.settle();
     }
-    const payload = render(reply);
-    if (!deferral.started) {
-      await interaction.reply(payload);
-    } else if (reply.ephemeral) {
-      // The deferred placeholder is public and cannot become private: replace it.
-      await interaction.deleteReply();
-      await interaction.followUp(payload);
-    } else {
-      const { flags: _ephemeral, ...edit } = payload;
-      await interaction.editReply(edit);
-    }
+    await answerCommand(interaction, render(reply), deferral.started);
   };
 
   const handleAutocomplete = async (interaction: AutocompleteInteraction) => {
@@ -183,13 +190,12 @@ export function createDispatcher(deps: DispatchDeps): {
   ): Promise<Reply> => {
     const message = interaction.message;
     if (message.thread) return threadAlreadyOpen(`<#${message.thread.id}>`);
+    let thread: ThreadChannel;
     try {
-      const thread = await message.startThread({
+      thread = await message.startThread({
         name: renderThreadName(name),
         autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek,
       });
-      if (starter) await thread.send(renderChannelMessage(starter));
-      return threadOpened(`<#${thread.id}>`);
     } catch (error) {
       if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_EXISTS) {
         // A thread started from a message has the message's id.
@@ -203,9 +209,21 @@ export function createDispatcher(deps: DispatchDeps): {
           { interactionId: interaction.id, code: error.code },
           'thread refused for missing permissions',
         );
-        return botCannotOpenThreads(new Set()) ?? notice('I am not allowed to open a thread here.');
+        return threadForbidden(new Set(interaction.appPermissions?.toArray() ?? []));
       }
       throw error;
+    }
+    if (!starter) return threadOpened(`<#${thread.id}>`);
+    try {
+      await thread.send(renderChannelMessage(starter));
+      return threadOpened(`<#${thread.id}>`);
+    } catch (error) {
+      // The thread exists and people can talk in it; only its first message is missing.
+      deps.logger.error(
+        { err: error, interactionId: interaction.id, threadId: thread.id },
+        'thread starter failed',
+      );
+      return threadOpenedWithoutStarter(`<#${thread.id}>`, interaction.id);
     }
   };
 
@@ -231,6 +249,32 @@ export function createDispatcher(deps: DispatchDeps): {
   return { definitions, handle };
 }
 
+/** How each deferred slash command was deferred: privately or in the channel. */
+const deferredPrivately = new WeakMap<Interaction, boolean>();
+
+/**
+ * Sends a slash command's answer. After a defer, the answer replaces the "thinking…" placeholder when
+ * their visibility matches; otherwise the placeholder is deleted and the answer follows up, because a
+ * follow-up to a deferred reply would otherwise fill the placeholder and take its visibility.
+ */
+async function answerCommand(
+  interaction: ChatInputCommandInteraction,
+  payload: RenderedMessage,
+  deferred: boolean,
+): Promise<void> {
+  if (!deferred) {
+    await interaction.reply(payload);
+    return;
+  }
+  const { flags: _flags, ...edit } = payload;
+  if ((deferredPrivately.get(interaction) ?? false) === (payload.flags !== undefined)) {
+    await interaction.editReply(edit);
+    return;
+  }
+  await interaction.deleteReply();
+  await interaction.followUp(payload);
+}
+
 /** Tells the member something went wrong, through whichever response the interaction still allows. */
 async function apologize(interaction: Interaction): Promise<void> {
   if (interaction.isAutocomplete()) {
@@ -243,9 +287,10 @@ async function apologize(interaction: Interaction): Promise<void> {
       `Something went wrong on my side (ref ${interaction.id}). Please try again; if it keeps happening, give a moderator that ref.`,
     ),
   );
-  await (interaction.replied || interaction.deferred
-    ? interaction.followUp(payload)
-    : interaction.reply(payload));
+  if (!interaction.replied && !interaction.deferred) await interaction.reply(payload);
+  else if (interaction.isChatInputCommand() && !interaction.replied)
+    await answerCommand(interaction, payload, true);
+  else await interaction.followUp(payload);
 }
 
 /**

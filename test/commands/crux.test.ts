@@ -55,16 +55,24 @@ describe('/crux', () => {
 
   it('refuses an unknown crux privately and says how to find one', async () => {
     const ctx = await testContext();
-    const reply = await crux.run({ id: 'no such thing' }, ctx);
+    const reply = await crux.run({ id: 'zeppelin' }, ctx);
     expect(reply).toMatchObject({ ephemeral: true });
-    expect(reply.content).toMatch(/No crux matches “no such thing”\. Type words from a question/u);
+    expect(reply.content).toMatch(/No crux matches “zeppelin”\. Type words from a question/u);
   });
 
-  it('autocompletes by question, within Discord’s limits', async () => {
+  it('lists the candidates when typed words match several cruxes', async () => {
+    const ctx = await testContext();
+    const reply = await crux.run({ id: 'persona' }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^Several cruxes match “persona”\. Pick one of the suggestions/u);
+    expect(reply.content?.split('\n').length).toBeGreaterThan(2);
+  });
+
+  it('autocompletes by question, naming each crux’s session', async () => {
     const ctx = await testContext();
     const all = (await crux.autocomplete?.({ name: 'id', value: '' }, {}, ctx)) ?? [];
     expect(all).toHaveLength(ctx.corpus.cruxes.length);
-    expect(all.every((c) => c.name.length <= 100)).toBe(true);
+    expect(all.every((c) => /^Session \d · /u.test(c.name))).toBe(true);
     const some =
       (await crux.autocomplete?.({ name: 'id', value: 'superintelligence persona' }, {}, ctx)) ?? [];
     expect(some.length).toBeGreaterThan(0);
@@ -110,7 +118,7 @@ describe('/crux buttons', () => {
     });
     const outcome = await press(ctx, buttons(await crux.run({}, ctx)).Discuss ?? '');
     expect(outcome.type === 'reply' ? outcome.reply.content : '').toMatch(
-      /I need \*\*Create Public Threads\*\* and \*\*Send Messages In Threads\*\*/u,
+      /I need \*\*View Channel\*\*, \*\*Read Message History\*\*, \*\*Create Public Threads\*\*, and \*\*Send Messages In Threads\*\*/u,
     );
   });
 });

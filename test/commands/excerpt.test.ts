@@ -5,7 +5,7 @@ import type { Corpus, Excerpt, Passage } from '../../src/core/corpus/types.js';
 import { decodeCustomId } from '../../src/core/custom-id.js';
 import { passageFromParams } from '../../src/core/replies/passage-ref.js';
 import type { Reply } from '../../src/core/reply.js';
-import { EVERYDAY_PERMISSIONS, testContext } from '../helpers/context.js';
+import { EVERYDAY_PERMISSIONS, reachSession, testContext } from '../helpers/context.js';
 import { buttons, press as pressOn } from '../helpers/replies.js';
 
 const press = (ctx: CommandContext, customId: string, message?: { id: string; ephemeral: boolean }) =>
@@ -76,25 +76,40 @@ describe('/excerpt', () => {
     expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([]);
   });
 
-  it.each([
-    ['topic', { topic: 'cot-legibility' }, (e: Excerpt) => e.topics.includes('cot-legibility')],
-    ['text', { text: 'brittle-paradigm' }, (e: Excerpt) => e.textId === 'brittle-paradigm'],
-    ['session', { session: 5 }, (e: Excerpt) => e.session === 5],
-    [
-      'topic within a session',
-      { topic: 'rlvr', session: 2 },
-      (e: Excerpt) => e.session === 2 && e.topics.includes('rlvr'),
-    ],
-  ])('narrows by %s', async (_name, args, fits) => {
+  it('narrows by topic, text or search to the sessions the group has reached, never beyond', async () => {
     const ctx = await testContext();
-    for (let i = 0; i < 5; i++) {
-      const shownOne = shownExcerpt(ctx.corpus, await excerpt.run(args, ctx));
-      expect(shownOne && fits(shownOne)).toBe(true);
+    await reachSession(ctx, 3);
+    const sessions = new Set<number>();
+    for (let i = 0; i < 12; i++) {
+      const shownOne = shownExcerpt(ctx.corpus, await excerpt.run({ topic: 'superintelligence' }, ctx));
+      expect(shownOne?.topics).toContain('superintelligence');
+      sessions.add(shownOne?.session ?? 0);
     }
+    expect(Math.max(...sessions)).toBeLessThanOrEqual(3);
+    expect(sessions.size).toBeGreaterThan(1);
   });
 
-  it('searches the excerpts, across the whole list unless a session is named', async () => {
+  it('keeps later texts out of reach until their session, unless a session is named', async () => {
     const ctx = await testContext();
+    const early = await excerpt.run({ text: 'coding-agents-notes' }, ctx);
+    expect(early.ephemeral).toBe(true);
+    expect(early.content).toMatch(/^No excerpt in session 1 of “Notes on coding agents/u);
+    const named = shownExcerpt(
+      ctx.corpus,
+      await excerpt.run({ text: 'coding-agents-notes', session: 7 }, ctx),
+    );
+    expect(named?.session).toBe(7);
+  });
+
+  it('takes an explicit session as asked', async () => {
+    const ctx = await testContext();
+    for (let i = 0; i < 3; i++)
+      expect(shownExcerpt(ctx.corpus, await excerpt.run({ session: 5 }, ctx))?.session).toBe(5);
+  });
+
+  it('searches what the group has read', async () => {
+    const ctx = await testContext();
+    await reachSession(ctx, 4);
     const reply = await excerpt.run({ search: 'paintball' }, ctx);
     expect(shownExcerpt(ctx.corpus, reply)?.quote).toMatch(/paintball/u);
     expect(shownExcerpt(ctx.corpus, await excerpt.run({ search: 'legible', session: 8 }, ctx))?.session).toBe(
@@ -104,21 +119,41 @@ describe('/excerpt', () => {
 
   it('shows exactly the excerpt picked from the search suggestions', async () => {
     const ctx = await testContext();
-    const target = ctx.corpus.excerpts[40] as Excerpt;
+    const target = ctx.corpus.excerpts.find(
+      (e) => e.session === 1 && e.topics.includes('human-values'),
+    ) as Excerpt;
     const reply = await excerpt.run({ search: `excerpt:${target.id}` }, ctx);
     expect(shownExcerpt(ctx.corpus, reply)?.id).toBe(target.id);
     expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([target.id]);
   });
 
-  it('falls back to a verbatim passage of the texts when no excerpt matches', async () => {
+  it('refuses a picked excerpt that the other options exclude', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({ search: 'Karma' }, ctx);
+    const late = ctx.corpus.excerpts.find((e) => e.session === 8) as Excerpt;
+    const reply = await excerpt.run({ search: `excerpt:${late.id}`, text: 'persona-selection' }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^That excerpt is from session 8, outside the other options you chose/u);
+  });
+
+  it('falls back to verbatim passages of the texts when no excerpt matches, and rotates them', async () => {
+    const ctx = await testContext();
+    // "Garrabrant" matches excerpts; "brainfuck" appears only in a paragraph no excerpt quotes.
+    expect(ctx.search.excerpts('brainfuck')).toEqual([]);
+    const reply = await excerpt.run({ search: 'brainfuck' }, ctx);
     expect(reply.embeds?.[0]?.description).toMatch(
-      /No curated excerpt matches “Karma”; this passage from the text does/u,
+      /No curated excerpt matches “brainfuck”; this passage from the text does/u,
     );
     const passage = shown(ctx.corpus, reply);
-    expect(passage?.quote).toContain('Karma');
+    expect(passage?.quote).toContain('brainfuck');
+    expect(passage?.quote.length).toBeGreaterThanOrEqual(150);
     expect(ctx.corpus.textById.get(passage?.textId ?? '')?.body.includes(passage?.quote ?? '∅')).toBe(true);
+  });
+
+  it('says a word is too common to search for', async () => {
+    const ctx = await testContext();
+    const reply = await excerpt.run({ search: 'the of' }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^“the of” is too common to search for/u);
   });
 
   it('says privately when a search finds nothing, and suggests topics', async () => {
@@ -126,7 +161,7 @@ describe('/excerpt', () => {
     const reply = await excerpt.run({ search: 'zeppelin xylophone' }, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(
-      /^Nothing in the whole reading list mentions “zeppelin xylophone”\. Try other words, or a topic\. Topics with excerpts there: \*\*/u,
+      /^Nothing in session 1 mentions “zeppelin xylophone”\. Try other words, or a topic\. Topics with excerpts there: \*\*/u,
     );
   });
 
@@ -151,7 +186,7 @@ describe('/excerpt', () => {
     expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([]);
   });
 
-  it('neutralises markdown and mentions typed into a search', async () => {
+  it('neutralises markdown typed into a search', async () => {
     const ctx = await testContext();
     const reply = await excerpt.run({ search: '**zzqx** @everyone' }, ctx);
     expect(reply.content).toContain('\\*\\*zzqx\\*\\*');
@@ -161,6 +196,7 @@ describe('/excerpt', () => {
 describe('/excerpt buttons', () => {
   it('Another posts a new excerpt from the same scope in the channel', async () => {
     const ctx = await testContext();
+    await reachSession(ctx, 6);
     const first = await excerpt.run({ topic: 'coding-agents' }, ctx);
     const outcome = await press(ctx, buttons(first).Another ?? '');
     expect(outcome.type).toBe('reply');
@@ -179,6 +215,7 @@ describe('/excerpt buttons', () => {
 
   it('Context shows the surrounding paragraphs privately, opening on the passage in bold', async () => {
     const ctx = await testContext();
+    await reachSession(ctx, 4);
     const reply = await excerpt.run({ search: 'paintball' }, ctx);
     const passage = shown(ctx.corpus, reply);
     const outcome = await press(ctx, buttons(reply).Context ?? '');
@@ -190,6 +227,13 @@ describe('/excerpt buttons', () => {
     expect(page?.embeds?.[0]?.footer).toMatch(/paragraphs \d+–\d+ of \d+/u);
   });
 
+  it('Context on a private preview opens its own message, keeping the preview', async () => {
+    const ctx = await testContext();
+    const preview = await excerpt.run({ private: true }, ctx);
+    const outcome = await press(ctx, buttons(preview).Context ?? '', { id: '2', ephemeral: true });
+    expect(outcome.type).toBe('reply');
+  });
+
   it('Context pages through long surroundings by editing the private message', async () => {
     const ctx = await testContext();
     // The excerpt with the longest surroundings needs more than one page of context.
@@ -199,7 +243,7 @@ describe('/excerpt buttons', () => {
         .reduce((sum, line) => sum + line.length, 0);
     const target = [...ctx.corpus.excerpts].sort((a, b) => contextChars(b) - contextChars(a))[0] as Excerpt;
     expect(contextChars(target)).toBeGreaterThan(3500);
-    const reply = await excerpt.run({ search: `excerpt:${target.id}` }, ctx);
+    const reply = await excerpt.run({ search: `excerpt:${target.id}`, session: target.session }, ctx);
     const first = await press(ctx, buttons(reply).Context ?? '');
     const footer = first.type === 'reply' ? first.reply.embeds?.[0]?.footer : '';
     expect(footer).toMatch(/^Page \d of [2-9]/u);
@@ -229,7 +273,7 @@ describe('/excerpt buttons', () => {
     ],
     [
       'the bot lacks Create Public Threads',
-      { bot: new Set(['ViewChannel', 'SendMessagesInThreads']) },
+      { bot: new Set(['ViewChannel', 'ReadMessageHistory', 'SendMessagesInThreads']) },
       'text',
       /I can't open a thread here: I need \*\*Create Public Threads\*\*/u,
     ],

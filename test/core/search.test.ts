@@ -26,21 +26,23 @@ describe('CorpusSearch', () => {
 
   it('finds paragraphs no excerpt covers and serves them as verbatim passages', async () => {
     const { corpus, search } = await shippedCorpus();
-    // "Karma" appears only in a byline line of one text, never in an excerpt.
-    expect(search.excerpts('karma')).toEqual([]);
-    const [hit] = search.paragraphs('karma');
+    expect(search.excerpts('brainfuck')).toEqual([]);
+    const [hit] = search.paragraphs('brainfuck');
     const passage = hit ? search.passageFor(hit) : undefined;
-    expect(passage?.quote).toContain('Karma');
+    expect(passage?.quote).toContain('brainfuck');
     expect(corpus.textById.get(passage?.textId ?? '')?.body.includes(passage?.quote ?? '∅')).toBe(true);
   });
 
-  it('cuts a long paragraph to whole sentences around the match', async () => {
+  it('cuts a paragraph longer than 1,200 characters to whole sentences around the match', async () => {
     const { corpus, search } = await shippedCorpus();
-    // coding-agents-notes paragraph 122 is about 1,200 words of one complaint; "0.47" sits at its end.
-    const [hit] = search.paragraphs('p-value 0.47');
+    // void-comments paragraph 6 is 1,290 characters; "trojan" sits near its end.
+    expect(corpus.textById.get('void-comments')?.lines[5]?.length).toBeGreaterThan(1200);
+    const [hit] = search.paragraphs('memetic trojan');
+    expect(hit).toMatchObject({ textId: 'void-comments', line: 6 });
     const passage = hit ? search.passageFor(hit) : undefined;
     expect(passage?.quote.length).toBeLessThanOrEqual(1200);
-    expect(passage?.quote).toContain('0.47');
+    expect(passage?.quote).toContain('memetic trojan');
+    expect(passage?.quote).toMatch(/[.!?]$/u);
     const text = corpus.textById.get(passage?.textId ?? '');
     expect(
       text?.body.slice(
@@ -50,15 +52,27 @@ describe('CorpusSearch', () => {
     ).toBe(passage?.quote);
   });
 
-  it('suggests the typed query first, then matching excerpts, within autocomplete limits', async () => {
+  it('suggests the typed query first, then matching excerpts as snippets', async () => {
     const { search } = await shippedCorpus();
     const suggestions = search.suggest('persona');
     expect(suggestions[0]).toEqual({ name: 'Search for “persona”', value: 'persona' });
-    expect(suggestions.length).toBeLessThanOrEqual(25);
+    expect(suggestions.length).toBeGreaterThan(1);
     expect(
-      suggestions.slice(1).every((s) => s.value.startsWith(EXCERPT_VALUE_PREFIX) && s.name.length <= 100),
+      suggestions.slice(1).every((s) => s.value.startsWith(EXCERPT_VALUE_PREFIX) && /perso/iu.test(s.name)),
     ).toBe(true);
     expect(search.suggest('   ')).toEqual([]);
+  });
+
+  it('finds cruxes by their questions and positions', async () => {
+    const { search } = await shippedCorpus();
+    expect(search.cruxes('paint splodge').map((c) => c.id)).toEqual(['values-miss-the-mark']);
+    expect(search.cruxes('zeppelin')).toEqual([]);
+  });
+
+  it('knows when a query is all common words', async () => {
+    const { search } = await shippedCorpus();
+    expect(search.isSearchable('the of and')).toBe(false);
+    expect(search.isSearchable('the void')).toBe(true);
   });
 });
 

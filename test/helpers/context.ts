@@ -1,6 +1,6 @@
 import { commands } from '../../commands/index.js';
-import { loadValidCorpus } from '../../src/app.js';
 import { type CommandContext, defineAll } from '../../src/command.js';
+import { loadValidCorpus } from '../../src/core/corpus/read.js';
 import type { Corpus } from '../../src/core/corpus/types.js';
 import { CorpusSearch } from '../../src/core/search.js';
 import { openState, type State } from '../../src/state/index.js';
@@ -29,6 +29,7 @@ export const EVERYDAY_PERMISSIONS = [
   'ViewChannel',
   'SendMessages',
   'EmbedLinks',
+  'ReadMessageHistory',
   'CreatePublicThreads',
   'SendMessagesInThreads',
 ];
@@ -59,4 +60,12 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
     commands: defineAll(commands, corpus),
     ...overrides,
   };
+}
+
+/** Moves a server's group on to `session`, as the reading schedule will. */
+export async function reachSession(ctx: CommandContext, session: number): Promise<void> {
+  await ctx.state.guilds.change(ctx.guildId, (record) => ({
+    record: { ...record, progress: { session } },
+    result: undefined,
+  }));
 }

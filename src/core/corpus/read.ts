@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildResult, buildCorpus } from './build.js';
 import type { RawCorpus } from './schema.js';
+import type { Corpus } from './types.js';
 
 /** The shipped `data/` folder. */
 export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
@@ -47,6 +48,26 @@ export async function readRawCorpus(dir: string = DATA_DIR): Promise<{ raw: RawC
     },
     problems,
   };
+}
+
+/** The corpus failed validation; `problems` lists every one. */
+export class CorpusError extends Error {
+  override name = 'CorpusError';
+  constructor(readonly problems: readonly string[]) {
+    super(
+      [
+        `The corpus in data/ has ${problems.length} problem(s); fix them and start again:`,
+        ...problems.map((p) => `  - ${p}`),
+      ].join('\n'),
+    );
+  }
+}
+
+/** Loads and validates the corpus; throws `CorpusError` listing every problem. */
+export async function loadValidCorpus(dir: string = DATA_DIR): Promise<Corpus> {
+  const result = await loadCorpus(dir);
+  if (!result.ok) throw new CorpusError(result.problems);
+  return result.corpus;
 }
 
 /** Reads and validates the corpus in `dir`. */

@@ -1,9 +1,9 @@
-import type { Corpus, Excerpt, Passage } from '../corpus/types.js';
+import type { Corpus, Excerpt, Passage, Topic } from '../corpus/types.js';
 import { encodeCustomId } from '../custom-id.js';
-import type { ExcerptScope } from '../excerpts.js';
+import { describeScope, type ExcerptScope } from '../excerpts.js';
 import { blockQuote, describeLocation, literal, readingTimeLabel } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
-import { type Button, CRUX_COLOR, type Reply } from '../reply.js';
+import { type Button, CRUX_COLOR, notice, type Reply } from '../reply.js';
 import { passageParams } from './passage-ref.js';
 
 /** The /excerpt command's name and component actions, shared by the command module and these layouts. */
@@ -96,6 +96,30 @@ export function excerptReply(corpus: Corpus, view: ExcerptView): Reply {
     components: [buttons],
     ephemeral: view.ephemeral,
   };
+}
+
+/** Why nothing could be shown, and what to try instead: a private notice. */
+export function nothingToShowReply(
+  corpus: Corpus,
+  scope: ExcerptScope,
+  reason: 'no-match' | 'empty-scope' | 'too-common',
+  topics: readonly Topic[],
+): Reply {
+  const where = describeScope(corpus, { ...scope, query: undefined });
+  const named = topics.slice(0, 6).map((topic) => `**${topic.label}**`);
+  const suggestion =
+    named.length > 0
+      ? ` Topics with excerpts there: ${named.join(', ')}.`
+      : ' Try `/excerpt` with no options.';
+  const query = literal(scope.query ?? '');
+  switch (reason) {
+    case 'too-common':
+      return notice(`“${query}” is too common to search for. Try a more specific word or two.${suggestion}`);
+    case 'no-match':
+      return notice(`Nothing in ${where} mentions “${query}”. Try other words, or a topic.${suggestion}`);
+    case 'empty-scope':
+      return notice(`No excerpt in ${where} fits those options.${suggestion}`);
+  }
 }
 
 /**

@@ -17,18 +17,48 @@ export function threadRefusal(channelKind: ChannelKind, permissions: Permissions
   return botCannotOpenThreads(permissions.bot);
 }
 
-/** The private message when the bot itself lacks what it needs to open and post in a thread. */
-export function botCannotOpenThreads(bot: ReadonlySet<string>): Reply | undefined {
-  const missing = ['CreatePublicThreads', 'SendMessagesInThreads'].filter((p) => !bot.has(p));
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** What the bot needs to open a thread on a message and post in it. */
+const THREAD_PERMISSIONS = [
+  'ViewChannel',
+  'ReadMessageHistory',
+  'CreatePublicThreads',
+  'SendMessagesInThreads',
+];
+
+/** The private message when the bot lacks some of what it needs to open and post in a thread. */
+function botCannotOpenThreads(bot: ReadonlySet<string>): Reply | undefined {
+  const missing = THREAD_PERMISSIONS.filter((p) => !bot.has(p));
   if (missing.length === 0) return undefined;
   return notice(
-    `I can't open a thread here: I need ${missing.map((p) => `**${spaced(p)}**`).join(' and ')} in this channel. A server admin can grant them in the channel's permission settings.`,
+    `I can't open a thread here: I need ${AND.format(missing.map((p) => `**${spaced(p)}**`))} in this channel. A server admin can grant ${missing.length > 1 ? 'them' : 'it'} in the channel's permission settings.`,
+  );
+}
+
+/**
+ * When Discord refuses a thread for missing permissions: the ones the bot lacks by its own reckoning, or,
+ * when it seems to have them all, a plain account of the refusal.
+ */
+export function threadForbidden(bot: ReadonlySet<string>): Reply {
+  return (
+    botCannotOpenThreads(bot) ??
+    notice(
+      'Discord refused to open a thread here. Check that Crux can see this channel, read its history and create threads in it, then try again.',
+    )
   );
 }
 
 /** Confirms a new thread; `mention` is the thread's channel mention. */
 export function threadOpened(mention: string): Reply {
   return notice(`Opened a discussion thread: ${mention}`);
+}
+
+/** The thread exists but its first message could not be posted; `ref` finds the details in the log. */
+export function threadOpenedWithoutStarter(mention: string, ref: string): Reply {
+  return notice(
+    `Opened a discussion thread: ${mention}, but I couldn't post its first message there (ref ${ref}).`,
+  );
 }
 
 /** When someone already opened the discussion on this message. */
