@@ -39,13 +39,18 @@ describe('/excerpt', () => {
     expect(reply.ephemeral).toBe(false);
     expect(reply.embeds[0]?.footer?.text).toMatch(/^Session 1 · paragraphs? \d+/u);
     expect(reply.buttons.map((b) => b.label)).toEqual(['Another', 'Context', 'Discuss']);
-    expect(world.guild.channel('reading').messages().map((m) => m.id)).toContain(reply.id);
+    expect(
+      world.guild
+        .channel('reading')
+        .messages()
+        .map((m) => m.id),
+    ).toContain(reply.id);
   });
 
   it.each([
-    [{ topic: 'cot-legibility' }, /Chain-of-thought legibility/u],
+    [{ topic: 'human-values' }, /^Session 1 .*Human values/u],
     [{ session: 6 }, /^Session 6/u],
-    [{ text: 'brittle-paradigm', search: 'coherent' }, /^Session 4/u],
+    [{ text: 'persona-selection', search: 'augmentation' }, /^Session 1/u],
   ])('narrows with %o', async (options, footer) => {
     const reply = await world.bo.run('excerpt', options);
     expect(reply.embeds[0]?.footer?.text).toMatch(footer);
@@ -54,7 +59,12 @@ describe('/excerpt', () => {
   it('previews privately, seen only by the member who asked', async () => {
     const reply = await world.bo.run('excerpt', { private: true });
     expect(reply.ephemeral).toBe(true);
-    expect(world.guild.channel('reading').messages().map((m) => m.id)).not.toContain(reply.id);
+    expect(
+      world.guild
+        .channel('reading')
+        .messages()
+        .map((m) => m.id),
+    ).not.toContain(reply.id);
     expect(world.bo.sees(world.guild.channel('reading')).map((m) => m.id)).toContain(reply.id);
     expect(world.ada.sees(world.guild.channel('reading')).map((m) => m.id)).not.toContain(reply.id);
   });
@@ -62,25 +72,30 @@ describe('/excerpt', () => {
   it('answers a search that finds nothing privately, suggesting topics', async () => {
     const reply = await world.bo.run('excerpt', { search: 'zeppelin xylophone' });
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toMatch(/Nothing in the whole reading list mentions/u);
+    expect(reply.content).toMatch(/^Nothing in session 1 mentions “zeppelin xylophone”/u);
   });
 
   it('autocompletes texts and searches', async () => {
     const texts = await world.bo.autocomplete('excerpt', { text: 'void' }, 'text');
-    expect(texts).toEqual([{ name: 'Comments on "the void": hyperstition, post-training and underspecified personas', value: 'void-comments' }]);
-    const searches = await world.bo.autocomplete('excerpt', { search: 'paintb' }, 'search');
-    expect(searches[0]?.name).toBe('Search for “paintb”');
-    expect(searches.slice(1).some((c) => c.name.includes('paintball'))).toBe(true);
+    expect(texts).toEqual([
+      {
+        name: 'Comments on "the void": hyperstition, post-training and underspecified personas',
+        value: 'void-comments',
+      },
+    ]);
+    const searches = await world.bo.autocomplete('excerpt', { search: 'Garrabr' }, 'search');
+    expect(searches[0]?.name).toBe('Search for “Garrabr”');
+    expect(searches.slice(1).some((c) => c.name.includes('Garrabrant'))).toBe(true);
     const picked = await world.bo.run('excerpt', { search: String(searches[1]?.value) });
-    expect(picked.embeds[0]?.description).toMatch(/paintball/u);
+    expect(picked.embeds[0]?.description).toMatch(/Garrabrant/u);
   });
 
   it('Another posts the next excerpt of the same scope as a new message', async () => {
-    const first = await world.bo.run('excerpt', { topic: 'coding-agents' });
+    const first = await world.bo.run('excerpt', { topic: 'human-values' });
     const next = await world.ada.click(first, 'Another');
     expect(next.via).toBe('reply');
     expect(next.id).not.toBe(first.id);
-    expect(next.embeds[0]?.footer?.text).toMatch(/Coding agents/u);
+    expect(next.embeds[0]?.footer?.text).toMatch(/Human values/u);
     expect(next.embeds[0]?.description).not.toBe(first.embeds[0]?.description);
   });
 
@@ -93,7 +108,7 @@ describe('/excerpt', () => {
   });
 
   it('Context shows the surrounding paragraphs privately and pages through them', async () => {
-    const reply = await world.bo.run('excerpt', { search: 'p-value 0.47' });
+    const reply = await world.bo.run('excerpt', { search: 'p-value 0.47', session: 7 });
     const context = await world.ada.click(reply, 'Context');
     expect(context.ephemeral).toBe(true);
     expect(context.embeds[0]?.title).toMatch(/^Context: /u);
@@ -106,12 +121,20 @@ describe('/excerpt', () => {
     const confirmation = await world.ada.click(reply, 'Discuss');
     expect(confirmation.ephemeral).toBe(true);
     expect(confirmation.content).toMatch(/^Opened a discussion thread: <#\d+>$/u);
-    const thread = world.guild.channel('reading').threads().find((t) => t.id === reply.id);
+    const thread = world.guild
+      .channel('reading')
+      .threads()
+      .find((t) => t.id === reply.id);
     expect(thread?.name).toBe(`Excerpt: ${reply.embeds[0]?.title}`);
     expect(thread?.messages()[0]?.content).toMatch(/^Discussion of the excerpt above/u);
     const again = await world.bo.click(reply, 'Discuss');
     expect(again.content).toBe(`The discussion is already open: <#${reply.id}>`);
-    expect(world.guild.channel('reading').threads().filter((t) => t.id === reply.id)).toHaveLength(1);
+    expect(
+      world.guild
+        .channel('reading')
+        .threads()
+        .filter((t) => t.id === reply.id),
+    ).toHaveLength(1);
   });
 });
 
@@ -142,7 +165,10 @@ describe('/crux', () => {
   it('Discuss opens a thread whose first message carries the prompts', async () => {
     const card = await world.bo.run('crux', { id: 'automation-speeds-ai' });
     await world.bo.click(card, 'Discuss');
-    const thread = world.guild.channel('reading').threads().find((t) => t.id === card.id);
+    const thread = world.guild
+      .channel('reading')
+      .threads()
+      .find((t) => t.id === card.id);
     expect(thread?.name).toMatch(/^Crux: Does automating coding/u);
     expect(thread?.messages()[0]?.content).toMatch(/1\. What would the graphs look like/u);
   });

@@ -52,7 +52,9 @@ describe('npm run deploy-commands', () => {
     const first = run('src/cli/deploy-commands.ts', { ...botEnv(), DEV_GUILD_ID: guild.id });
     const [code] = await once(first, 'exit');
     expect(code).toBe(0);
-    expect(first.output()).toContain(`Registered commands to server ${guild.id}:\n  added: /crux, /excerpt, /help`);
+    expect(first.output()).toContain(
+      `Registered commands to server ${guild.id}:\n  added: /crux, /excerpt, /help`,
+    );
     expect(discord.commands(guild.id).map((c) => c.name)).toEqual(['excerpt', 'crux', 'help']);
     expect(discord.commands()).toEqual([]);
 
@@ -68,7 +70,8 @@ describe('npm start', () => {
     const bot = run('src/index.ts', { ...botEnv(), DEV_GUILD_ID: guild.id });
     try {
       for (let waited = 0; discord.gateway.identifies === identifies; waited += 100) {
-        if (waited > 20_000 || bot.exitCode !== null) throw new Error(`the bot did not connect:\n${bot.output()}`);
+        if (waited > 20_000 || bot.exitCode !== null)
+          throw new Error(`the bot did not connect:\n${bot.output()}`);
         await sleep(100);
       }
       // Let it receive its servers before the first command.

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../../src/app.js';
+import type { CommandModule } from '../../src/command.js';
 import { loadConfig } from '../../src/config.js';
 import { type Emulator, type GuildHandle, type Member, startEmulator } from '../../src/emulator/index.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
@@ -18,13 +20,19 @@ export interface World {
   bot: Bot;
   /** The SQLite file the bot keeps its state in, so a restart can reopen it. */
   readonly keyvUrl: string;
+  /** Moves the group on to `session`, as the reading schedule will. */
+  reach(session: number): Promise<void>;
   /** Stops the bot and starts it again on the same state. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts the bot through the same `startBot` that `npm start` runs, pointed at the emulator. */
-export async function startTestBot(discord: Emulator, keyvUrl: string): Promise<Bot> {
+export async function startTestBot(
+  discord: Emulator,
+  keyvUrl: string,
+  extraCommands: readonly CommandModule[] = [],
+): Promise<Bot> {
   const config = loadConfig(undefined, {
     DISCORD_TOKEN: discord.token,
     DISCORD_CLIENT_ID: discord.applicationId,
@@ -32,12 +40,19 @@ export async function startTestBot(discord: Emulator, keyvUrl: string): Promise<
     KEYV_URL: keyvUrl,
   });
   const logger = process.env.CRUX_TEST_LOGS ? createLogger('debug') : silentLogger();
-  const bot = await startBot({ config, logger, random: seededRandom(1) });
+  const bot = await startBot({
+    config,
+    logger,
+    random: seededRandom(1),
+    commands: [...commands, ...extraCommands],
+  });
   await bot.ready;
   return bot;
 }
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(
+  options: { readonly extraCommands?: readonly CommandModule[] } = {},
+): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'crux-e2e-'));
   const keyvUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
   const discord = await startEmulator();
@@ -50,10 +65,16 @@ export async function startWorld(): Promise<World> {
     ada,
     bo,
     keyvUrl,
-    bot: await startTestBot(discord, keyvUrl),
+    bot: await startTestBot(discord, keyvUrl, options.extraCommands),
+    async reach(session) {
+      await world.bot.state.guilds.change(guild.id, (record) => ({
+        record: { ...record, progress: { session } },
+        result: undefined,
+      }));
+    },
     async restart() {
       await world.bot.stop();
-      world.bot = await startTestBot(discord, keyvUrl);
+      world.bot = await startTestBot(discord, keyvUrl, options.extraCommands);
     },
     async close() {
       await world.bot.stop();

@@ -62,16 +62,28 @@ describe('faults', () => {
     const reply = await world.bo.run('excerpt', { session: 5 });
     const confirmation = await world.bo.click(reply, 'Discuss');
     expect(confirmation.content).toMatch(/^Opened a discussion thread/u);
-    const thread = world.guild.channel('reading').threads().find((t) => t.id === reply.id);
+    const thread = world.guild
+      .channel('reading')
+      .threads()
+      .find((t) => t.id === reply.id);
     expect(thread?.messages()).toHaveLength(1);
   });
 
-  it('a channel post that keeps failing: the member is told privately, with a reference', async () => {
+  it('a thread’s first message that keeps failing: the thread stays, the member is told, with a reference', async () => {
     world.discord.faults.serverError(CHANNEL_POST, { times: 10 });
     const reply = await world.bo.run('excerpt', { session: 7 });
     const answer = await world.bo.click(reply, 'Discuss');
     expect(answer.ephemeral).toBe(true);
-    expect(answer.content).toMatch(/^Something went wrong on my side \(ref \d+\)/u);
+    expect(answer.content).toMatch(
+      /^Opened a discussion thread: <#\d+>, but I couldn't post its first message there \(ref \d+\)\.$/u,
+    );
+    expect(
+      world.guild
+        .channel('reading')
+        .threads()
+        .find((t) => t.id === reply.id)
+        ?.messages(),
+    ).toEqual([]);
   });
 
   it('a global 429: every request waits, then goes through', async () => {

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { APIApplicationCommand } from 'discord-api-types/v10';
+import { Faults } from './faults.js';
+import { Gateway } from './gateway.js';
+import { HttpApi, type LoggedRequest } from './http.js';
+import { InteractionRegistry } from './interactions.js';
+import { GuildHandle, type MemberDeps } from './members.js';
+import { World } from './model.js';
+import { registerAppRoutes } from './routes/app.js';
+import { registerChannelRoutes } from './routes/channels.js';
+import type { EmulatorContext, Violation } from './routes/context.js';
+import { registerInteractionRoutes } from './routes/interactions.js';
+
+/** How the emulator behaves; the defaults are Discord's. */
+export interface EmulatorOptions {
+  readonly botName?: string;
+  /** Time to acknowledge an interaction before it fails (Discord: 3 s). */
+  readonly ackDeadlineMs?: number;
+  /** How long a member waits for the final answer after an acknowledgement. */
+  readonly responseTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** The emulator's clock (token expiry, timestamps, ids); real time by default. */
+  readonly now?: () => number;
+}
+
+/** A running local Discord. */
+export class Emulator {
+  readonly token: string;
+  readonly faults = new Faults();
+  readonly violations: Violation[] = [];
+  readonly #world: World;
+  readonly #http: HttpApi;
+  readonly #gateway: Gateway;
+  readonly #deps: MemberDeps;
+  #port = 0;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.#world = new World({ now: options.now ?? Date.now, botName: options.botName ?? 'Crux' });
+    this.token = `${Buffer.from(this.#world.applicationId).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
+    this.#gateway = new Gateway(this.#world, {
+      token: this.token,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 41_250,
+    });
+    this.#http = new HttpApi({ token: this.token, faults: this.faults });
+    const context: EmulatorContext = {
+      world: this.#world,
+      gateway: this.#gateway,
+      interactions: new InteractionRegistry(),
+      violations: this.violations,
+      ackDeadlineMs: options.ackDeadlineMs ?? 3000,
+      commands: new Map(),
+    };
+    registerAppRoutes(this.#http, context);
+    registerInteractionRoutes(this.#http, context);
+    registerChannelRoutes(this.#http, context);
+    this.#http.onUpgrade = (request, socket, head) => {
+      if (request.url?.startsWith('/gateway')) this.#gateway.upgrade(request, socket, head);
+      else socket.destroy();
+    };
+    this.#deps = {
+      world: this.#world,
+      gateway: this.#gateway,
+      interactions: context.interactions,
+      commands: context.commands,
+      ackDeadlineMs: context.ackDeadlineMs,
+      responseTimeoutMs: options.responseTimeoutMs ?? 10_000,
+    };
+  }
+
+  async listen(): Promise<void> {
+    this.#port = await this.#http.listen();
+    this.#gateway.url = `ws://127.0.0.1:${this.#port}/gateway`;
+  }
+
+  /** What the bot's `rest.api` (DISCORD_API_URL) must be. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.#port}/api`;
+  }
+
+  get applicationId(): string {
+    return this.#world.applicationId;
+  }
+
+  /** Every REST request answered, in order. */
+  get requests(): readonly LoggedRequest[] {
+    return this.#http.log;
+  }
+
+  /** Gateway counters: how many times a bot identified (started) and resumed. */
+  get gateway(): { readonly identifies: number; readonly resumes: number; readonly connected: boolean } {
+    return this.#gateway;
+  }
+
+  /** Adds a server with the given text channels (default: one called "reading") and its owner. */
+  addGuild(spec: { name?: string; channels?: readonly string[] } = {}): GuildHandle {
+    const owner = this.#world.createUser(`${spec.name ?? 'Reading Group'} owner`);
+    const guild = this.#world.createGuild(spec.name ?? 'Reading Group', owner);
+    for (const name of spec.channels ?? ['reading']) this.#world.createChannel(guild, name);
+    this.#gateway.dispatch('GUILD_CREATE', this.#world.guildCreatePayload(guild));
+    return new GuildHandle(this.#deps, guild);
+  }
+
+  /** Commands registered globally, or for one server. */
+  commands(guildId?: string): readonly APIApplicationCommand[] {
+    return this.#deps.commands.get(guildId ?? '') ?? [];
+  }
+
+  /** Resolves when a bot next identifies and has been sent READY and its servers. */
+  nextReady(): Promise<void> {
+    return this.#gateway.nextReady();
+  }
+
+  /** Cuts every gateway connection as a network failure would; the bot should resume. */
+  dropGateway(): void {
+    this.#gateway.drop();
+  }
+
+  async close(): Promise<void> {
+    await this.#gateway.close();
+    await this.#http.close();
+  }
+}
+
+/** Starts a local Discord on 127.0.0.1 with an ephemeral port. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emulator = new Emulator(options);
+  await emulator.listen();
+  return emulator;
+}

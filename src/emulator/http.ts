@@ -1,0 +1,219 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DiscordHttpError, ErrorCode } from './errors.js';
+import type { Faults } from './faults.js';
+
+/** A file uploaded with a multipart request. */
+export interface UploadedFile {
+  readonly field: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly data: Buffer;
+}
+
+/** What a route handler gets. */
+export interface RouteRequest {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Parsed JSON, or `payload_json` of a multipart request. */
+  readonly body: unknown;
+  readonly files: readonly UploadedFile[];
+}
+
+export interface RouteResponse {
+  readonly status?: number;
+  readonly body?: unknown;
+}
+
+type Handler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
+
+interface Route {
+  readonly method: string;
+  /** "POST /channels/:channelId/messages": how faults and the request log name it. */
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly keys: readonly string[];
+  readonly auth: boolean;
+  readonly handler: Handler;
+}
+
+/** One request the emulator answered. */
+export interface LoggedRequest {
+  readonly route: string;
+  readonly path: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * The REST side: routes under /api/v10, bot-token authentication, JSON and multipart bodies, faults, and
+ * Discord-shaped errors. Unknown routes answer 404 so a missing emulation shows up in tests at once.
+ */
+export class HttpApi {
+  readonly #routes: Route[] = [];
+  readonly #server: Server;
+  readonly #token: string;
+  readonly #faults: Faults;
+  readonly log: LoggedRequest[] = [];
+  onUpgrade:
+    | ((request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void)
+    | undefined;
+
+  constructor(options: { readonly token: string; readonly faults: Faults }) {
+    this.#token = options.token;
+    this.#faults = options.faults;
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('upgrade', (req, socket, head) => this.onUpgrade?.(req, socket, head));
+  }
+
+  /** Adds a route; `auth: false` for token-in-URL routes (interaction callbacks and webhooks). */
+  route(method: string, path: string, handler: Handler, options: { auth?: boolean } = {}): void {
+    const keys: string[] = [];
+    const pattern = new RegExp(
+      `^${path
+        .replace(/[.*+?^${}()|[\]\\]/gu, (c) => `\\${c}`)
+        .replace(/:(\w+)/gu, (_, key: string) => {
+          keys.push(key);
+          return '([^/]+)';
+        })}$`,
+      'u',
+    );
+    this.#routes.push({
+      method,
+      name: `${method} ${path}`,
+      pattern,
+      keys,
+      auth: options.auth ?? true,
+      handler,
+    });
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Clients percent-encode segments ("@original" arrives as "%40original"); routes match decoded paths.
+    const path = decodeURIComponent(url.pathname.replace(/^\/api(\/v\d+)?/u, ''));
+    const method = req.method ?? 'GET';
+    let status = 500;
+    let body: unknown;
+    let routeName = `${method} ${path}`;
+    try {
+      const found = this.#match(method, path);
+      if (!found)
+        throw new DiscordHttpError(
+          404,
+          ErrorCode.General,
+          `404: Not Found (${method} ${path} is not emulated)`,
+        );
+      const { route, params } = found;
+      routeName = route.name;
+      if (route.auth && req.headers.authorization !== `Bot ${this.#token}`) {
+        throw new DiscordHttpError(401, ErrorCode.General, '401: Unauthorized');
+      }
+      const fault = this.#faults.take(route.name);
+      if (fault?.type === 'slow') await sleep(fault.delayMs);
+      if (fault?.type === 'rate-limit') {
+        status = 429;
+        body = {
+          message: 'You are being rate limited.',
+          retry_after: fault.retryAfterSeconds,
+          global: fault.global,
+          code: 0,
+        };
+        res.setHeader('retry-after', String(Math.ceil(fault.retryAfterSeconds)));
+        res.setHeader('x-ratelimit-scope', fault.global ? 'global' : 'user');
+        if (fault.global) res.setHeader('x-ratelimit-global', 'true');
+        else {
+          res.setHeader('x-ratelimit-limit', '5');
+          res.setHeader('x-ratelimit-remaining', '0');
+          res.setHeader('x-ratelimit-reset-after', String(fault.retryAfterSeconds));
+          res.setHeader('x-ratelimit-bucket', route.name);
+        }
+      } else if (fault?.type === 'server-error') {
+        status = fault.status;
+        body = { message: '500: Internal Server Error', code: 0 };
+      } else {
+        const { body: parsed, files } = await readBody(req);
+        const result = await route.handler({ params, query: url.searchParams, body: parsed, files });
+        status = result.status ?? (result.body === undefined ? 204 : 200);
+        body = result.body;
+      }
+    } catch (error) {
+      if (error instanceof DiscordHttpError) {
+        status = error.status;
+        body = error.body;
+      } else {
+        status = 500;
+        body = {
+          message: `emulator error: ${error instanceof Error ? error.message : String(error)}`,
+          code: 0,
+        };
+      }
+    }
+    this.log.push({ route: routeName, path, status, body });
+    res.statusCode = status;
+    if (body === undefined) {
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
+  }
+
+  #match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const route of this.#routes) {
+      if (route.method !== method) continue;
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      const params = Object.fromEntries(route.keys.map((key, i) => [key, match[i + 1] ?? '']));
+      return { route, params };
+    }
+    return undefined;
+  }
+}
+
+/** Reads a JSON or multipart body (multipart: `payload_json` plus `files[n]`), as discord.js sends them. */
+async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: UploadedFile[] }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  if (raw.length === 0) return { body: undefined, files: [] };
+  const type = req.headers['content-type'] ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    const form = await new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: raw,
+    }).formData();
+    const files: UploadedFile[] = [];
+    let body: unknown;
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') body = JSON.parse(value);
+      } else {
+        files.push({
+          field,
+          name: value.name,
+          contentType: value.type,
+          data: Buffer.from(await value.arrayBuffer()),
+        });
+      }
+    }
+    return { body, files };
+  }
+  try {
+    return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  } catch {
+    throw new DiscordHttpError(400, ErrorCode.General, '400: Bad Request (body is not JSON)');
+  }
+}
