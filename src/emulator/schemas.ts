@@ -113,8 +113,9 @@ export interface LimitProblem {
 }
 
 /**
- * Documented limits the published schemas do not encode, checked by hand: message content (2,000), poll
- * answers (55) and question (300), and the 6,000 characters shared by all embeds.
+ * Documented rules the published schemas do not encode, checked by hand: message content (2,000), poll
+ * answers (55) and question (300), the 6,000 characters shared by all embeds, and buttons (a non-link
+ * button needs a custom_id, every button a label or an emoji, and custom_ids are unique in a message).
  */
 export function documentedLimitProblems(body: unknown): LimitProblem[] {
   const problems: LimitProblem[] = [];
@@ -135,6 +136,7 @@ export function documentedLimitProblems(body: unknown): LimitProblem[] {
     if (total > L.embedTotal)
       problems.push({ path: 'embeds', message: `Embed size exceeds maximum size of ${L.embedTotal}` });
   }
+  problems.push(...componentProblems((body as { components?: unknown }).components));
   const question = message.poll?.question?.text;
   if (typeof question === 'string' && question.length > L.pollQuestion) {
     problems.push({ path: 'poll.question.text', message: `Must be ${L.pollQuestion} or fewer in length.` });
@@ -146,6 +148,43 @@ export function documentedLimitProblems(body: unknown): LimitProblem[] {
         path: `poll.answers.${index}.poll_media.text`,
         message: `Must be ${L.pollAnswerText} or fewer in length.`,
       });
+    }
+  }
+  return problems;
+}
+
+const LINK_BUTTON_STYLE = 5;
+const PREMIUM_BUTTON_STYLE = 6;
+
+function componentProblems(components: unknown): LimitProblem[] {
+  if (!Array.isArray(components)) return [];
+  const problems: LimitProblem[] = [];
+  const seen = new Set<string>();
+  for (const [rowIndex, row] of components.entries()) {
+    const children = (row as { components?: unknown }).components;
+    if (!Array.isArray(children)) continue;
+    for (const [index, child] of children.entries()) {
+      const path = `components.${rowIndex}.components.${index}`;
+      const component = child as {
+        type?: number;
+        style?: number;
+        custom_id?: string;
+        label?: string;
+        emoji?: unknown;
+      };
+      const customId = component.custom_id;
+      if (customId !== undefined) {
+        if (seen.has(customId))
+          problems.push({ path: `${path}.custom_id`, message: 'Component custom id cannot be duplicated' });
+        seen.add(customId);
+      }
+      if (component.type !== 2) continue;
+      const linkLike = component.style === LINK_BUTTON_STYLE || component.style === PREMIUM_BUTTON_STYLE;
+      if (!linkLike && !customId)
+        problems.push({ path: `${path}.custom_id`, message: 'This field is required' });
+      if (!linkLike && !component.label && !component.emoji) {
+        problems.push({ path: `${path}.label`, message: 'A button needs a label or an emoji' });
+      }
     }
   }
   return problems;
