@@ -33,8 +33,8 @@ describe('the gateway handshake', () => {
     expect((ready.d.guilds as unknown[]).length).toBe(2);
     await client.next((p) => p.t === 'GUILD_CREATE' && p.d.name === 'Two');
     const one = client.dispatched('GUILD_CREATE').find((p) => p.d.name === 'One');
-    expect((one?.d.channels as { name: string }[]).map((c) => c.name)).toEqual(['a', 'b']);
-    expect((one?.d.members as unknown[]).length).toBe(2);
+    expect(((one?.d.channels ?? []) as { name: string }[]).map((c) => c.name)).toEqual(['a', 'b']);
+    expect(((one?.d.members ?? []) as unknown[]).length).toBe(2);
   });
 
   it('acknowledges heartbeats', async () => {
