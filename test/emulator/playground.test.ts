@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Runs `npm run playground -- --script file` as a person would and returns its exit code and transcript. */
+async function playground(script: string): Promise<{ code: number; transcript: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/emulator/playground/cli.ts', '--script', script],
+    {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    },
+  );
+  let transcript = '';
+  child.stdout.on('data', (chunk) => {
+    transcript += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    transcript += chunk;
+  });
+  const [code] = await once(child, 'exit');
+  return { code: code as number, transcript };
+}
+
+describe('npm run playground -- --script', () => {
+  it('plays the tour in the README: commands, buttons, a thread, suggestions, a crux, switching members', async () => {
+    const { code, transcript } = await playground('test/fixtures/playground-tour.txt');
+    expect(code, transcript).toBe(0);
+    expect(transcript).toContain(
+      'ada in #reading › /excerpt\n┌\n│ Persona selection and the road to superintelligence',
+    );
+    expect(transcript).toMatch(/click Context\n\(only you can see this\)\n┌\n│ » Context: /u);
+    expect(transcript).toMatch(
+      /click Discuss\n\(only you can see this\)\nOpened a discussion thread: <#\d+>/u,
+    );
+    expect(transcript).toMatch(/threads\n🧵 Excerpt: /u);
+    expect(transcript).toMatch(
+      /suggest \/excerpt search:Garrabr\n1\. Search for “Garrabr” {2}→ {2}Garrabr\n2\. .*Garrabrant.*→ {2}excerpt:/u,
+    );
+    expect(transcript).toMatch(/click Quotes\n\(only you can see this\)/u);
+    expect(transcript).toContain('bo in #reading › /crux id:hyperstition');
+    expect(transcript).toMatch(/clock \+1d\nIt is now /u);
+  });
+
+  it('exits with 1 when a line fails, saying why', async () => {
+    const script = path.join(tmpdir(), `crux-playground-${process.pid}.txt`);
+    writeFileSync(script, '/excerpt\nclick Nope\n/nosuchcommand\n');
+    const { code, transcript } = await playground(script);
+    expect(code).toBe(1);
+    expect(transcript).toMatch(/! No button "Nope"\. Buttons: 1 Another, 2 Context, 3 Discuss/u);
+    expect(transcript).toMatch(
+      /! \/nosuchcommand is not a command here\. Commands: \/excerpt, \/crux, \/help/u,
+    );
+  });
+});
+
+describe('TAB in the interactive playground', () => {
+  it('completes command names, option names, and values from the bot’s autocomplete', async () => {
+    const { PlaygroundSession } = await import('../../src/emulator/playground/session.js');
+    const session = await PlaygroundSession.start();
+    try {
+      expect((await session.complete('/exc')).items).toEqual(['/excerpt']);
+      expect((await session.complete('/excerpt se')).items).toEqual(['search:', 'session:']);
+      const values = await session.complete('/excerpt text:void');
+      expect(values.items).toEqual(['/excerpt text:void-comments']);
+      expect(values.listing).toContain('Comments on "the void"');
+      expect((await session.complete('help')).items).toEqual([]);
+    } finally {
+      await session.stop();
+    }
+  });
+});
