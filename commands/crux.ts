@@ -81,26 +81,21 @@ export default defineCommand<CruxArgs>({
   components: {
     async [CRUX_ACTIONS.quotes](params, ctx): Promise<Outcome> {
       const crux = ctx.corpus.cruxById.get(params.c ?? '');
-      if (!crux)
-        return {
-          type: 'reply',
-          reply: notice('That crux is no longer in the reading list. Use `/crux` for a current one.'),
-        };
+      if (!crux) return { type: 'reply', reply: STALE_CRUX };
+      // Quotes opens as its own private message; only its page buttons turn the page in place.
       return {
-        type: ctx.message?.ephemeral ? 'update' : 'reply',
+        type: params.p === undefined ? 'reply' : 'update',
         reply: cruxQuotesReply(ctx.corpus, crux, intParam(params, 'p', 0)),
       };
     },
     async [CRUX_ACTIONS.discuss](params, ctx): Promise<Outcome> {
       const crux = ctx.corpus.cruxById.get(params.c ?? '');
-      if (!crux)
-        return {
-          type: 'reply',
-          reply: notice('That crux is no longer in the reading list. Use `/crux` for a current one.'),
-        };
+      if (!crux) return { type: 'reply', reply: STALE_CRUX };
       const refusal = threadRefusal(ctx.channelKind, ctx.permissions);
       if (refusal) return { type: 'reply', reply: refusal };
       return { type: 'thread', name: cruxThreadName(crux), starter: cruxThreadStarter(crux) };
     },
   },
 });
+
+const STALE_CRUX = notice('That crux is no longer in the reading list. Use `/crux` for a current one.');

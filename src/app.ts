@@ -11,19 +11,6 @@ import { createDispatcher } from './discord/dispatch.js';
 import type { Logger } from './logger.js';
 import { openState, type State } from './state/index.js';
 
-/** The corpus failed validation; `problems` lists every one. */
-export class CorpusError extends Error {
-  override name = 'CorpusError';
-  constructor(readonly problems: readonly string[]) {
-    super(
-      [
-        `The corpus in data/ has ${problems.length} problem(s); fix them and start again:`,
-        ...problems.map((p) => `  - ${p}`),
-      ].join('\n'),
-    );
-  }
-}
-
 /** What the bot is made of; tests and the playground supply their own clock, randomness and logger. */
 export interface BotOptions {
   readonly config: Config;

@@ -155,18 +155,10 @@ export class Member {
     options: Readonly<Record<string, OptionValue>> = {},
     where?: ChannelHandle,
   ): Promise<MessageView> {
-    const channel = where ?? this.#defaultChannel();
-    const [name = '', ...path] = command.split(' ');
-    const definition = this.#command(name);
-    const data = {
-      id: definition.id,
-      name: definition.name,
-      type: 1,
-      options: buildOptions(definition.options ?? [], path, options),
-      ...(definition.guild_id ? { guild_id: definition.guild_id } : {}),
-      ...this.#resolved(options),
-    };
-    return this.#expectMessage(await this.#send(InteractionType.ApplicationCommand, channel, data));
+    const data = this.#commandData(command, options);
+    return this.#expectMessage(
+      await this.#send(InteractionType.ApplicationCommand, where ?? this.#defaultChannel(), data),
+    );
   }
 
   /** Types into an option and returns the suggestions the bot offers. */
@@ -176,16 +168,12 @@ export class Member {
     focused: string,
     where?: ChannelHandle,
   ): Promise<APIApplicationCommandOptionChoice[]> {
-    const channel = where ?? this.#defaultChannel();
-    const [name = '', ...path] = command.split(' ');
-    const definition = this.#command(name);
-    const data = {
-      id: definition.id,
-      name: definition.name,
-      type: 1,
-      options: buildOptions(definition.options ?? [], path, options, focused),
-    };
-    const outcome = await this.#send(InteractionType.ApplicationCommandAutocomplete, channel, data);
+    const data = this.#commandData(command, options, focused);
+    const outcome = await this.#send(
+      InteractionType.ApplicationCommandAutocomplete,
+      where ?? this.#defaultChannel(),
+      data,
+    );
     if (outcome.kind === 'failed') throw new InteractionFailed(outcome.reason);
     if (outcome.kind !== 'choices') throw new Error(`expected autocomplete choices, got ${outcome.kind}`);
     return [...(outcome.choices ?? [])];
@@ -281,6 +269,24 @@ export class Member {
     return [...channel.channel.messages.values()]
       .filter((m) => !m.deleted && (!m.visibleTo || m.visibleTo === this.id))
       .map((m) => new MessageView(m.data, 'channel', channel.channel.guildId));
+  }
+
+  /** The `data` of a command interaction: "schedule setup" with typed options, checked against the definition. */
+  #commandData(
+    command: string,
+    options: Readonly<Record<string, OptionValue>>,
+    focused?: string,
+  ): Record<string, unknown> {
+    const [name = '', ...path] = command.split(' ');
+    const definition = this.#command(name);
+    return {
+      id: definition.id,
+      name: definition.name,
+      type: 1,
+      options: buildOptions(definition.options ?? [], path, options, focused),
+      ...(definition.guild_id ? { guild_id: definition.guild_id } : {}),
+      ...this.#resolved(options),
+    };
   }
 
   #defaultChannel(): ChannelHandle {
