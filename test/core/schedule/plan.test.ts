@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import {
+  claimSession,
+  createSchedule,
+  dueActions,
+  moveSession,
+  nextWakeAt,
+  pauseSchedule,
+  recordMissed,
+  recordPost,
+  recordWrapUp,
+  resetSchedule,
+  resumeSchedule,
+  type Schedule,
+  ScheduleError,
+  setNextSession,
+  skipSession,
+  upcoming,
+} from '../../../src/core/schedule/plan.js';
+
+const TOTAL = 4;
+// Monday 30 November 2026, noon in Berlin.
+const NOW = new Date('2026-11-30T11:00:00Z');
+const TUESDAY = 2;
+const at = (iso: string) => new Date(iso);
+
+/** Tuesdays at 19:00 in Berlin (18:00 UTC in winter), reminders a day ahead, 6 h grace. */
+function tuesdays(overrides: Partial<Parameters<typeof createSchedule>[0]> = {}): Schedule {
+  return createSchedule(
+    { channelId: '1', weekday: TUESDAY, time: '19:00', zone: 'Europe/Berlin', ...overrides },
+    TOTAL,
+    NOW,
+  );
+}
+
+describe('setting up', () => {
+  it('plans every session weekly from the next such weekday, then the wrap-up', () => {
+    const schedule = tuesdays();
+    expect(schedule.dates).toEqual({ 1: '2026-12-01', 2: '2026-12-08', 3: '2026-12-15', 4: '2026-12-22' });
+    expect(schedule.wrapUp).toEqual({ date: '2026-12-29' });
+    expect(schedule.settings).toMatchObject({ reminderMinutes: 1440, graceMinutes: 360 });
+    expect(upcoming(schedule, TOTAL)[0]?.at.toISOString()).toBe('2026-12-01T18:00:00.000Z');
+  });
+
+  it('starts on the date given', () => {
+    expect(tuesdays({ startDate: '2027-01-05' }).dates[1]).toBe('2027-01-05');
+  });
+
+  it.each([
+    ['a time that is not 24-hour', { time: '7pm' }, '“7pm” is not a time. Use the 24-hour clock'],
+    ['an impossible time', { time: '25:10' }, 'is not a time'],
+    ['an unknown zone', { zone: 'Mars/Olympus' }, '“Mars/Olympus” is not a time zone I know'],
+    [
+      'a start date on another weekday',
+      { startDate: '2026-12-02' },
+      'Wednesday 2 December 2026 is not a Tuesday',
+    ],
+    ['a start date in the past', { startDate: '2026-11-24' }, 'has already passed'],
+    ['a start date that is not a date', { startDate: '2027-02-30' }, 'is not a date. Write it as YYYY-MM-DD'],
+  ])('refuses %s, saying what is accepted', (_name, overrides, message) => {
+    expect(() => tuesdays(overrides)).toThrow(ScheduleError);
+    expect(() => tuesdays(overrides)).toThrow(message);
+  });
+});
+
+describe('what is due', () => {
+  const schedule = tuesdays();
+
+  it('nothing before the reminder', () => {
+    expect(dueActions(schedule, TOTAL, at('2026-11-30T17:00:00Z'))).toEqual([]);
+    expect(nextWakeAt(schedule, TOTAL)?.toISOString()).toBe('2026-11-30T18:00:00.000Z');
+  });
+
+  it('the reminder from a day before, once', () => {
+    expect(dueActions(schedule, TOTAL, at('2026-11-30T18:00:00Z'))).toEqual([{ kind: 'remind', session: 1 }]);
+    const reminded = { ...schedule, reminded: [1] };
+    expect(dueActions(reminded, TOTAL, at('2026-11-30T18:05:00Z'))).toEqual([]);
+    expect(nextWakeAt(reminded, TOTAL)?.toISOString()).toBe('2026-12-01T18:00:00.000Z');
+  });
+
+  it('the session at its time, and within the grace window after', () => {
+    expect(dueActions(schedule, TOTAL, at('2026-12-01T18:00:00Z'))).toEqual([{ kind: 'post', session: 1 }]);
+    expect(dueActions(schedule, TOTAL, at('2026-12-02T00:00:00Z'))).toEqual([{ kind: 'post', session: 1 }]);
+  });
+
+  it('a claimed session is recovered, never claimed again', () => {
+    const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'));
+    expect(dueActions(claimed, TOTAL, at('2026-12-01T18:01:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
+  });
+
+  it('sessions missed beyond the grace window are reported together, and a later one within it still posts', () => {
+    // Down from before session 1 until 2 hours after session 3.
+    expect(dueActions(schedule, TOTAL, at('2026-12-15T20:00:00Z'))).toEqual([
+      { kind: 'missed', sessions: [1, 2] },
+      { kind: 'post', session: 3 },
+    ]);
+  });
+
+  it('after the last session, the wrap-up at its date', () => {
+    let done = schedule;
+    for (let s = 1; s <= TOTAL; s++) done = recordPost(done, s, `m${s}`, at('2026-12-01T18:00:00Z'));
+    expect(dueActions(done, TOTAL, at('2026-12-28T12:00:00Z'))).toEqual([{ kind: 'thread', session: 4 }]);
+    expect(dueActions(done, TOTAL, at('2026-12-29T18:00:00Z'))).toContainEqual({ kind: 'wrap-up' });
+    const finished = recordWrapUp(done, at('2026-12-29T18:00:00Z'));
+    expect(finished.status).toBe('finished');
+    expect(dueActions(finished, TOTAL, at('2027-01-05T18:00:00Z'))).toEqual([]);
+    expect(nextWakeAt(finished, TOTAL)).toBeUndefined();
+  });
+
+  it('nothing while paused', () => {
+    expect(
+      dueActions(pauseSchedule(schedule, 'facilitator', NOW), TOTAL, at('2026-12-01T18:00:00Z')),
+    ).toEqual([]);
+  });
+});
+
+describe('facilitators’ changes', () => {
+  it('skip marks the session skipped and moves on; the next keeps its date', () => {
+    const skipped = skipSession(tuesdays(), TOTAL, NOW);
+    expect(skipped.next).toBe(2);
+    expect(skipped.sessions[1]?.status).toBe('skipped');
+    expect(skipped.dates[2]).toBe('2026-12-08');
+    expect(skipped.dates[1]).toBeUndefined();
+  });
+
+  it('move changes one session’s date, in order', () => {
+    const moved = moveSession(tuesdays(), 2, '2026-12-10', TOTAL, NOW);
+    expect(moved.dates).toMatchObject({ 1: '2026-12-01', 2: '2026-12-10', 3: '2026-12-15' });
+    expect(() => moveSession(tuesdays(), 2, '2026-12-16', TOTAL, NOW)).toThrow(
+      'Session 2 must stay in order: pick a date after Tuesday 1 December 2026 and before Tuesday 15 December 2026',
+    );
+    expect(() => moveSession(tuesdays(), 1, '2026-11-29', TOTAL, NOW)).toThrow('has already passed');
+    expect(moveSession(tuesdays(), 4, '2026-12-24', TOTAL, NOW).wrapUp).toEqual({ date: '2026-12-31' });
+  });
+
+  it('resume after missed dates plans the rest weekly from the next slot, without posting late', () => {
+    const paused = pauseSchedule(tuesdays(), 'facilitator', NOW);
+    const resumed = resumeSchedule(paused, TOTAL, at('2026-12-10T12:00:00Z'));
+    expect(resumed.status).toBe('active');
+    expect(resumed.dates).toEqual({ 1: '2026-12-15', 2: '2026-12-22', 3: '2026-12-29', 4: '2027-01-05' });
+    expect(dueActions(resumed, TOTAL, at('2026-12-10T12:00:00Z'))).toEqual([]);
+  });
+
+  it('resume before the next date keeps the plan', () => {
+    const resumed = resumeSchedule(
+      pauseSchedule(tuesdays(), 'facilitator', NOW),
+      TOTAL,
+      at('2026-11-30T12:00:00Z'),
+    );
+    expect(resumed.dates).toEqual(tuesdays().dates);
+  });
+
+  it('setting the next session re-plans from there, re-opening later sessions', () => {
+    let schedule = tuesdays();
+    schedule = recordPost(schedule, 1, 'm1', at('2026-12-01T18:00:00Z'));
+    schedule = recordPost(schedule, 2, 'm2', at('2026-12-08T18:00:00Z'));
+    const back = setNextSession(schedule, 2, TOTAL, at('2026-12-09T12:00:00Z'));
+    expect(back.next).toBe(2);
+    expect(back.sessions[2]).toBeUndefined();
+    expect(back.dates[2]).toBe('2026-12-15');
+  });
+
+  it('reset goes back to session 1 and clears the history', () => {
+    const missed = recordMissed(tuesdays(), [1, 2], NOW);
+    const reset = resetSchedule(missed, TOTAL, at('2026-12-09T12:00:00Z'));
+    expect(reset).toMatchObject({ next: 1, sessions: {}, reminded: [], status: 'active' });
+    expect(reset.dates[1]).toBe('2026-12-15');
+  });
+});
