@@ -1,8 +1,10 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType } from 'discord-api-types/v10';
 import { defineCommand } from '../src/command.js';
+import type { Crux } from '../src/core/corpus/types.js';
 import { intParam } from '../src/core/custom-id.js';
 import { literal } from '../src/core/format.js';
+import { groupPlace } from '../src/core/progress.js';
 import {
   CRUX_ACTIONS,
   CRUX_COMMAND,
@@ -16,7 +18,7 @@ import { notice, type Outcome } from '../src/core/reply.js';
 import { nextInRotation } from '../src/core/rotation.js';
 import { oneLine } from '../src/core/text.js';
 
-type CruxArgs = { readonly id?: string };
+type CruxArgs = { readonly id?: string; readonly ahead?: boolean };
 
 export default defineCommand<CruxArgs>({
   define: () =>
@@ -32,16 +34,28 @@ export default defineCommand<CruxArgs>({
           .setDescription('A particular crux: type words from its question')
           .setAutocomplete(true)
           .setMaxLength(100),
+      )
+      .addBooleanOption((option) =>
+        option
+          .setName('ahead')
+          .setDescription('Include cruxes of sessions the group has not reached yet (spoilers)'),
       ),
 
   async run(args, ctx) {
     const { corpus } = ctx;
     if (args.id !== undefined) {
+      const reached = groupPlace(corpus, (await ctx.state.guilds.read(ctx.guildId)).progress).reached;
+      const show = (crux: Crux) =>
+        crux.session > reached && !args.ahead
+          ? notice(
+              `That crux belongs to session ${crux.session}, ahead of the group, which has reached session ${reached}. Add **ahead: True** to see it anyway (spoilers).`,
+            )
+          : cruxReply(corpus, crux);
       const exact = corpus.cruxById.get(args.id);
-      if (exact) return cruxReply(corpus, exact);
+      if (exact) return show(exact);
       // A member who typed words without picking a suggestion still gets the crux when only one matches.
-      const found = ctx.search.cruxes(args.id);
-      if (found.length === 1 && found[0]) return cruxReply(corpus, found[0]);
+      const found = ctx.search.cruxes(args.id).filter((crux) => args.ahead || crux.session <= reached);
+      if (found.length === 1 && found[0]) return show(found[0]);
       if (found.length > 1) {
         const listed = found.slice(0, 5).map((crux) => `• ${literal(crux.question)} (\`${crux.id}\`)`);
         return notice(
@@ -69,9 +83,12 @@ export default defineCommand<CruxArgs>({
     return cruxReply(corpus, crux);
   },
 
-  async autocomplete(focused, _args, ctx) {
+  async autocomplete(focused, args, ctx) {
     const typed = focused.value.trim();
-    const found = typed ? ctx.search.cruxes(typed) : ctx.corpus.cruxes;
+    const reached = groupPlace(ctx.corpus, (await ctx.state.guilds.read(ctx.guildId)).progress).reached;
+    const found = (typed ? ctx.search.cruxes(typed) : ctx.corpus.cruxes).filter(
+      (crux) => args.ahead || crux.session <= reached,
+    );
     return found.map((crux) => ({
       name: `Session ${crux.session} · ${oneLine(crux.question)}`,
       value: crux.id,

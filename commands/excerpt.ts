@@ -4,13 +4,16 @@ import { type CommandContext, defineCommand } from '../src/command.js';
 import { intParam } from '../src/core/custom-id.js';
 import {
   describeScope,
+  type ExcerptPick,
   type ExcerptRequest,
   type ExcerptScope,
+  type GroupPlace,
   inScope,
   pickExcerpt,
   scopeFor,
 } from '../src/core/excerpts.js';
 import { literal } from '../src/core/format.js';
+import { groupPlace } from '../src/core/progress.js';
 import {
   contextReply,
   EXCERPT_ACTIONS,
@@ -32,6 +35,7 @@ type ExcerptArgs = {
   readonly search?: string;
   readonly session?: number;
   readonly private?: boolean;
+  readonly ahead?: boolean;
 };
 
 export default defineCommand<ExcerptArgs>({
@@ -59,12 +63,15 @@ export default defineCommand<ExcerptArgs>({
       .addIntegerOption((option) =>
         option
           .setName('session')
-          .setDescription('From this session of the reading schedule (any session, even a later one)')
+          .setDescription('From this session of the reading schedule')
           .setMinValue(1)
           .setMaxValue(corpus.sessions.length),
       )
       .addBooleanOption((option) =>
         option.setName('private').setDescription('Show it only to you, as a preview'),
+      )
+      .addBooleanOption((option) =>
+        option.setName('ahead').setDescription('Include sessions the group has not reached yet (spoilers)'),
       ),
 
   replyPrivately: (args) => args.private === true,
@@ -89,10 +96,11 @@ export default defineCommand<ExcerptArgs>({
       textId: args.text,
       topicId: args.topic,
       query: args.search?.trim() || undefined,
+      ahead: args.ahead,
     };
     const ephemeral = args.private === true;
     if (request.query?.startsWith(EXCERPT_VALUE_PREFIX)) return showPicked(request, ephemeral, ctx);
-    return serveExcerpt((current) => scopeFor(request, current), ephemeral, ctx);
+    return serveExcerpt((place) => scopeFor(request, place), ephemeral, ctx);
   },
 
   async autocomplete(focused, args, ctx) {
@@ -105,10 +113,10 @@ export default defineCommand<ExcerptArgs>({
     if (focused.name === 'search') {
       const { progress } = await ctx.state.guilds.read(ctx.guildId);
       const scope = scopeFor(
-        { session: args.session, textId: args.text, topicId: args.topic, query: typed },
-        progress.session,
+        { session: args.session, textId: args.text, topicId: args.topic, query: typed, ahead: args.ahead },
+        groupPlace(ctx.corpus, progress),
       );
-      return ctx.search.suggest(focused.value, inScope(scope));
+      return 'needsAhead' in scope ? [] : ctx.search.suggest(focused.value, inScope(scope));
     }
     return [];
   },
@@ -148,24 +156,28 @@ export default defineCommand<ExcerptArgs>({
  * the server's current session, which is read under the same lock as the rotation.
  */
 async function serveExcerpt(
-  scopeAt: (currentSession: number) => ExcerptScope,
+  scopeAt: (place: GroupPlace) => ExcerptScope | { readonly needsAhead: number },
   ephemeral: boolean,
   ctx: CommandContext,
 ): Promise<Reply> {
   const { corpus, search, random } = ctx;
-  const { pick, scope } = await ctx.state.guilds.rotate(
+  type Served =
+    | { readonly needsAhead: number; readonly reached: number }
+    | { readonly pick: ExcerptPick; readonly scope: ExcerptScope };
+  const outcome = await ctx.state.guilds.rotate<Served>(
     ctx.guildId,
     'excerpts',
     (shown, record) => {
-      const resolved = scopeAt(record.progress.session);
-      const chosen = pickExcerpt(corpus, search, resolved, shown, random);
-      return {
-        shown: chosen.kind === 'nothing' ? undefined : chosen.shown,
-        result: { pick: chosen, scope: resolved },
-      };
+      const place = groupPlace(corpus, record.progress);
+      const scope = scopeAt(place);
+      if ('needsAhead' in scope) return { result: { needsAhead: scope.needsAhead, reached: place.reached } };
+      const pick = pickExcerpt(corpus, search, scope, shown, random);
+      return { shown: pick.kind === 'nothing' ? undefined : pick.shown, result: { pick, scope } };
     },
     { dryRun: ephemeral },
   );
+  if ('needsAhead' in outcome) return aheadNotice(outcome.needsAhead, outcome.reached);
+  const { pick, scope } = outcome;
   if (pick.kind === 'nothing') return nothingToShowReply(corpus, scope, pick.reason, pick.topics);
   const note =
     pick.kind === 'passage'
@@ -184,12 +196,17 @@ async function showPicked(request: ExcerptRequest, ephemeral: boolean, ctx: Comm
     ctx.guildId,
     'excerpts',
     (shown, record) => {
-      const scope = scopeFor({ ...request, query: undefined }, record.progress.session);
+      const place = groupPlace(ctx.corpus, record.progress);
+      const scope = scopeFor({ ...request, query: undefined }, place);
+      if ('needsAhead' in scope) return { result: aheadNotice(scope.needsAhead, place.reached) };
       if (!inScope(scope)(excerpt)) {
         return {
-          result: notice(
-            `That excerpt is from session ${excerpt.session}, outside the other options you chose. Clear them, or set **session** to ${excerpt.session}.`,
-          ),
+          result:
+            excerpt.session > place.reached && !request.ahead
+              ? aheadNotice(excerpt.session, place.reached)
+              : notice(
+                  `That excerpt is from session ${excerpt.session}, outside the other options you chose. Clear them, or set **session** to ${excerpt.session}.`,
+                ),
         };
       }
       return {
@@ -198,6 +215,13 @@ async function showPicked(request: ExcerptRequest, ephemeral: boolean, ctx: Comm
       };
     },
     { dryRun: ephemeral },
+  );
+}
+
+/** Material beyond where the group is, asked for without `ahead`. */
+function aheadNotice(session: number, reached: number): Reply {
+  return notice(
+    `Session ${session} is ahead of the group, which has reached session ${reached}. Add **ahead: True** if you want it anyway (spoilers).`,
   );
 }
 

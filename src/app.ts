@@ -8,6 +8,8 @@ import { CorpusSearch } from './core/search.js';
 import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
+import { DiscordPoster } from './discord/poster.js';
+import { Scheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { openState, type State } from './state/index.js';
 
@@ -18,6 +20,8 @@ export interface BotOptions {
   readonly clock?: () => Date;
   readonly random?: () => number;
   readonly commands?: readonly CommandModule[];
+  /** How often the scheduler looks for due work; 0 for never on its own (tests tick it by hand). */
+  readonly tickIntervalMs?: number;
 }
 
 /** A running bot. */
@@ -27,6 +31,8 @@ export interface Bot {
   readonly state: State;
   /** Resolves once the bot is connected, has its servers, and has checked its slash commands. */
   readonly ready: Promise<void>;
+  /** Posts weekly sessions and reminders; `tick()` runs whatever is due now. */
+  readonly scheduler: Scheduler;
   /** Disconnects from Discord and closes the state stores. */
   stop(): Promise<void>;
 }
@@ -44,15 +50,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const client = createClient({ apiUrl: config.apiUrl });
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
   const dispatcher = createDispatcher({
     commands: options.commands ?? commands,
     corpus,
     search,
     state,
     logger,
-    clock: options.clock ?? (() => new Date()),
-    random: options.random ?? Math.random,
+    clock,
+    random,
   });
+  const scheduler = new Scheduler(
+    { corpus, search, state, poster: new DiscordPoster(client, logger), clock, random, logger },
+    { intervalMs: options.tickIntervalMs ?? 30_000 },
+  );
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
@@ -72,7 +84,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
           (error: unknown) =>
             logger.warn({ err: error }, 'could not register slash commands; run npm run deploy-commands'),
         )
-        .finally(resolve);
+        .finally(() => {
+          // The first tick catches up on anything due while the bot was down.
+          if ((options.tickIntervalMs ?? 30_000) > 0) scheduler.start();
+          resolve();
+        });
     });
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'client error'));
@@ -89,7 +105,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     corpus,
     state,
     ready,
+    scheduler,
     async stop() {
+      await scheduler.stop();
       await client.destroy();
       await state.close();
     },

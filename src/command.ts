@@ -23,6 +23,10 @@ export interface CommandContext {
   /** From the injected clock, never `new Date()` in handlers. */
   readonly now: Date;
   readonly permissions: Permissions;
+  /** Role ids of the member who acted. */
+  readonly memberRoles: readonly string[];
+  /** The bot's permission names in another channel of the server; undefined when that channel is unknown. */
+  readonly botPermissionsIn: (channelId: string) => ReadonlySet<string> | undefined;
   readonly corpus: Corpus;
   readonly search: CorpusSearch;
   readonly state: State;

@@ -8,3 +8,36 @@ export interface Permissions {
   readonly member: ReadonlySet<string>;
   readonly bot: ReadonlySet<string>;
 }
+
+/**
+ * Who may manage the reading schedule and mark progress: members with Manage Server (or Administrator),
+ * and members with the server's facilitator role when one is set.
+ */
+export function isFacilitator(
+  permissions: Permissions,
+  memberRoles: readonly string[],
+  facilitatorRoleId: string | null,
+): boolean {
+  return (
+    permissions.member.has('ManageGuild') ||
+    permissions.member.has('Administrator') ||
+    (facilitatorRoleId !== null && memberRoles.includes(facilitatorRoleId))
+  );
+}
+
+/** What the bot needs in a channel to run the reading schedule there. */
+export const SCHEDULE_CHANNEL_PERMISSIONS = [
+  'ViewChannel',
+  'SendMessages',
+  'EmbedLinks',
+  'ReadMessageHistory',
+  'CreatePublicThreads',
+  'SendMessagesInThreads',
+] as const;
+
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** "**View Channel**, **Send Messages**, and **Embed Links**": permission names for a message. */
+export function listPermissions(names: readonly string[]): string {
+  return AND.format(names.map((name) => `**${name.replace(/(?<=[a-z])(?=[A-Z])/gu, ' ')}**`));
+}

@@ -20,21 +20,40 @@ export interface ExcerptRequest {
   readonly textId?: string | undefined;
   readonly topicId?: string | undefined;
   readonly query?: string | undefined;
+  /** Asked for material beyond the sessions the group has reached. */
+  readonly ahead?: boolean | undefined;
+}
+
+/** Where a server's group is: the week's session, and the last session it has reached (read ahead to). */
+export interface GroupPlace {
+  readonly current: number;
+  readonly reached: number;
 }
 
 /**
- * The scope of a request in a server on session `current`: that session by default; the sessions reached
- * so far when the member narrows by text, topic or search; any session the member names.
+ * The scope of a request: the week's session by default; every session reached so far when the member
+ * narrows by text, topic or search; a named session. Anything beyond the sessions reached only with
+ * `ahead`, so nothing spoils a later week by accident. Returns the session that would need `ahead` when
+ * the member named one without it.
  */
-export function scopeFor(request: ExcerptRequest, current: number): ExcerptScope {
+export function scopeFor(
+  request: ExcerptRequest,
+  place: GroupPlace,
+): ExcerptScope | { readonly needsAhead: number } {
+  if (request.session !== undefined && request.session > place.reached && !request.ahead)
+    return { needsAhead: request.session };
   const narrowed =
     request.textId !== undefined || request.topicId !== undefined || request.query !== undefined;
-  return {
-    ...(request.session !== undefined
+  const sessions =
+    request.session !== undefined
       ? { session: request.session }
-      : narrowed
-        ? { through: current }
-        : { session: current }),
+      : request.ahead
+        ? {}
+        : narrowed
+          ? { through: place.reached }
+          : { session: place.current };
+  return {
+    ...sessions,
     ...(request.textId !== undefined ? { textId: request.textId } : {}),
     ...(request.topicId !== undefined ? { topicId: request.topicId } : {}),
     ...(request.query !== undefined ? { query: request.query } : {}),

@@ -63,9 +63,13 @@ export interface Attachment {
   readonly description?: string;
 }
 
-/** Everything a message can carry. `ephemeral` replies are seen only by the member who asked. */
+/**
+ * Everything a message can carry. `ephemeral` replies are seen only by the member who asked. Mentions never
+ * ping anyone, except the roles listed in `pingRoles` (a role a facilitator chose to ping for sessions).
+ */
 export interface Reply {
   readonly content?: string;
+  readonly pingRoles?: readonly string[];
   readonly embeds?: readonly Embed[];
   readonly components?: readonly ComponentRow[];
   readonly poll?: Poll;

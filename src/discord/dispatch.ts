@@ -82,6 +82,12 @@ export function createDispatcher(deps: DispatchDeps): {
       member: new Set(interaction.memberPermissions?.toArray() ?? []),
       bot: new Set(interaction.appPermissions?.toArray() ?? []),
     },
+    memberRoles: memberRoleIds(interaction),
+    botPermissionsIn: (channelId) => {
+      const channel = interaction.guild?.channels.cache.get(channelId);
+      const me = interaction.guild?.members.me;
+      return channel && me ? new Set(channel.permissionsFor(me).toArray()) : undefined;
+    },
     corpus: deps.corpus,
     search: deps.search,
     state: deps.state,
@@ -311,6 +317,12 @@ export function flattenOptions(options: readonly CommandInteractionOption[]): Co
     }
   }
   return args;
+}
+
+function memberRoleIds(interaction: RepliableInteraction | AutocompleteInteraction): string[] {
+  const roles = interaction.member?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? [...roles] : [...roles.cache.keys()];
 }
 
 function channelKind(interaction: RepliableInteraction | AutocompleteInteraction): ChannelKind {

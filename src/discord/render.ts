@@ -31,7 +31,7 @@ export interface RenderedMessage {
     allowMultiselect: boolean;
   };
   files?: { attachment: Buffer; name: string; description?: string }[];
-  allowedMentions: { parse: [] };
+  allowedMentions: { parse: []; roles?: string[] };
   flags?: MessageFlags.Ephemeral;
 }
 
@@ -58,6 +58,8 @@ export function render(reply: Reply): RenderedMessage {
     name: file.name,
     ...(file.description ? { description: clipText(file.description, 1024) } : {}),
   }));
+  // Only role ids explicitly chosen may ping; @everyone, @here and users never do.
+  const pingRoles = (reply.pingRoles ?? []).filter((id) => /^\d{17,20}$/u.test(id));
   if (!content && embeds.length === 0 && !poll && !files?.length) {
     throw new RenderError('a message needs content, an embed, a poll or a file');
   }
@@ -67,7 +69,7 @@ export function render(reply: Reply): RenderedMessage {
     components,
     ...(poll ? { poll } : {}),
     ...(files?.length ? { files } : {}),
-    allowedMentions: { parse: [] },
+    allowedMentions: { parse: [], ...(pingRoles.length > 0 ? { roles: pingRoles } : {}) },
     ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
   };
 }

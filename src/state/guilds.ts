@@ -1,6 +1,7 @@
 import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
 import { z } from 'zod';
+import type { Schedule } from '../core/schedule/plan.js';
 import { withTimeout } from './timeout.js';
 
 /**
@@ -9,27 +10,46 @@ import { withTimeout } from './timeout.js';
  * two concurrent read-modify-writes would otherwise lose one of the updates.
  */
 
-/** Bump when the record's shape changes, and teach `migrate` the step. */
-export const GUILD_RECORD_VERSION = 1;
+/**
+ * Bump when the record's shape changes, and teach `migrate` the step. Version 2 added the schedule, the
+ * covered sections and the facilitator role; version 1 records read as version 2 with those empty.
+ */
+export const GUILD_RECORD_VERSION = 2;
 
 const shownList = z.object({ shown: z.array(z.string()).default([]) }).default({ shown: [] });
 
 const GuildRecordSchema = z.object({
   version: z.number().int().default(GUILD_RECORD_VERSION),
-  progress: z.object({ session: z.number().int().min(1).default(1) }).default({ session: 1 }),
+  progress: z
+    .object({ session: z.number().int().min(1).default(1), covered: z.array(z.string()).default([]) })
+    .default({ session: 1, covered: [] }),
   excerpts: shownList,
   cruxes: shownList,
+  // The schedule's own shape is enforced by the pure functions that build it (core/schedule/plan.ts).
+  schedule: z
+    .custom<Schedule>(
+      (value) => typeof value === 'object' && value !== null && 'settings' in value && 'next' in value,
+    )
+    .nullable()
+    .default(null),
+  facilitatorRoleId: z.string().nullable().default(null),
 });
 
 /** A server's stored state. Snapshots are read-only: change them by returning a new record from `change`. */
 export interface GuildRecord {
   readonly version: number;
-  /** Where the group is in the reading schedule: session 1 until a schedule moves it on. */
-  readonly progress: { readonly session: number };
+  /**
+   * Where the group is: `session` is the week's reading (1 until a schedule posts one); `covered` holds the
+   * section ids the group has read, from posted sessions and facilitators' marks.
+   */
+  readonly progress: { readonly session: number; readonly covered: readonly string[] };
   /** Excerpt (and search passage) ids shown in the channel since each scope last started over. */
   readonly excerpts: { readonly shown: readonly string[] };
   /** Crux ids shown by `/crux` since each session's rotation last started over. */
   readonly cruxes: { readonly shown: readonly string[] };
+  readonly schedule: Schedule | null;
+  /** Members with this role may manage the schedule, besides those with Manage Server. */
+  readonly facilitatorRoleId: string | null;
 }
 
 /** The record's rotation lists. */

@@ -1,14 +1,21 @@
+import { CheckIns } from './checkins.js';
 import { GuildStore } from './guilds.js';
 import { StoreFactory } from './stores.js';
+import { WakeUps } from './wakeups.js';
 
+export { CheckIns } from './checkins.js';
 export type { Change, GuildRecord, RotationList } from './guilds.js';
 export { GuildStore, StateVersionError } from './guilds.js';
 export { SUPPORTED_STORE_SCHEMES, storeUrlProblem } from './stores.js';
 export { StorageTimeoutError } from './timeout.js';
+export type { WakeUp } from './wakeups.js';
+export { WakeUps } from './wakeups.js';
 
 /** Every store the bot uses, opened from one `KEYV_URL`. */
 export interface State {
   readonly guilds: GuildStore;
+  readonly wakeUps: WakeUps;
+  readonly checkIns: CheckIns;
   /** Reads once from the store, so an unreachable KEYV_URL is reported at start instead of on first use. */
   check(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +32,8 @@ export function openState(url: string, onError: (error: unknown) => void): State
   const guilds = new GuildStore(stores.open('guilds'));
   return {
     guilds,
+    wakeUps: new WakeUps(stores.open('wakeups')),
+    checkIns: new CheckIns(stores.open('checkins')),
     async check() {
       try {
         await guilds.read('0');

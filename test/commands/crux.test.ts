@@ -30,7 +30,7 @@ describe('/crux', () => {
   it('shows the question, every position with its statement and quote opening, and the prompts', async () => {
     const ctx = await testContext();
     const target = ctx.corpus.cruxById.get('conscientious-objector') as Crux;
-    const reply = await crux.run({ id: target.id }, ctx);
+    const reply = await crux.run({ id: target.id, ahead: true }, ctx);
     const [embed] = reply.embeds ?? [];
     expect(embed?.description).toContain(literal(target.question));
     expect(embed?.author).toBe('Crux · Session 3: Fiction, reinterpretation and objectors');
@@ -50,7 +50,9 @@ describe('/crux', () => {
 
   it('finds a crux from words typed without picking a suggestion, when only one matches', async () => {
     const ctx = await testContext();
-    expect(shownCrux(ctx, await crux.run({ id: 'paint splodge' }, ctx))?.id).toBe('values-miss-the-mark');
+    expect(shownCrux(ctx, await crux.run({ id: 'paint splodge', ahead: true }, ctx))?.id).toBe(
+      'values-miss-the-mark',
+    );
   });
 
   it('refuses an unknown crux privately and says how to find one', async () => {
@@ -60,9 +62,19 @@ describe('/crux', () => {
     expect(reply.content).toMatch(/No crux matches “zeppelin”\. Type words from a question/u);
   });
 
+  it('keeps a later session’s crux back unless asked with ahead', async () => {
+    const ctx = await testContext();
+    const refused = await crux.run({ id: 'hyperstition' }, ctx);
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toMatch(
+      /^That crux belongs to session 5, ahead of the group, which has reached session 1/u,
+    );
+    expect(shownCrux(ctx, await crux.run({ id: 'hyperstition', ahead: true }, ctx))?.id).toBe('hyperstition');
+  });
+
   it('lists the candidates when typed words match several cruxes', async () => {
     const ctx = await testContext();
-    const reply = await crux.run({ id: 'persona' }, ctx);
+    const reply = await crux.run({ id: 'persona', ahead: true }, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(/^Several cruxes match “persona”\. Pick one of the suggestions/u);
     expect(reply.content?.split('\n').length).toBeGreaterThan(2);
@@ -70,11 +82,16 @@ describe('/crux', () => {
 
   it('autocompletes by question, naming each crux’s session', async () => {
     const ctx = await testContext();
-    const all = (await crux.autocomplete?.({ name: 'id', value: '' }, {}, ctx)) ?? [];
+    const reached = (await crux.autocomplete?.({ name: 'id', value: '' }, {}, ctx)) ?? [];
+    expect(reached.map((c) => c.value)).toEqual(
+      ctx.corpus.cruxes.filter((c) => c.session === 1).map((c) => c.id),
+    );
+    const all = (await crux.autocomplete?.({ name: 'id', value: '' }, { ahead: true }, ctx)) ?? [];
     expect(all).toHaveLength(ctx.corpus.cruxes.length);
     expect(all.every((c) => /^Session \d · /u.test(c.name))).toBe(true);
     const some =
-      (await crux.autocomplete?.({ name: 'id', value: 'superintelligence persona' }, {}, ctx)) ?? [];
+      (await crux.autocomplete?.({ name: 'id', value: 'superintelligence persona' }, { ahead: true }, ctx)) ??
+      [];
     expect(some.length).toBeGreaterThan(0);
     expect(some.length).toBeLessThan(all.length);
   });
@@ -84,7 +101,7 @@ describe('/crux buttons', () => {
   it('Quotes shows every supporting quote in full, privately, across its pages', async () => {
     const ctx = await testContext();
     const target = ctx.corpus.cruxById.get('source-of-misalignment') as Crux;
-    const card = await crux.run({ id: target.id }, ctx);
+    const card = await crux.run({ id: target.id, ahead: true }, ctx);
     const pages: string[] = [];
     let outcome = await press(ctx, buttons(card).Quotes ?? '');
     expect(outcome).toMatchObject({ type: 'reply', reply: { ephemeral: true } });
@@ -105,7 +122,10 @@ describe('/crux buttons', () => {
   it('Discuss opens a thread whose first message carries the prompts', async () => {
     const ctx = await testContext();
     const target = ctx.corpus.cruxById.get('hyperstition') as Crux;
-    const outcome = await press(ctx, buttons(await crux.run({ id: target.id }, ctx)).Discuss ?? '');
+    const outcome = await press(
+      ctx,
+      buttons(await crux.run({ id: target.id, ahead: true }, ctx)).Discuss ?? '',
+    );
     expect(outcome.type).toBe('thread');
     if (outcome.type !== 'thread') return;
     expect(outcome.name).toBe(`Crux: ${target.question}`);

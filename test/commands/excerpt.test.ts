@@ -60,7 +60,7 @@ describe('/excerpt', () => {
 
   it('keeps rotation per server', async () => {
     const ctx = await testContext();
-    const first = shownExcerpt(ctx.corpus, await excerpt.run({ session: 8 }, ctx));
+    const first = shownExcerpt(ctx.corpus, await excerpt.run({ session: 8, ahead: true }, ctx));
     const other = await testContext({ state: ctx.state, guildId: '200000000000000002', random: () => 0 });
     const record = await other.state.guilds.read(other.guildId);
     expect(record.excerpts.shown).toEqual([]);
@@ -89,22 +89,45 @@ describe('/excerpt', () => {
     expect(sessions.size).toBeGreaterThan(1);
   });
 
-  it('keeps later texts out of reach until their session, unless a session is named', async () => {
+  it('keeps later texts out of reach until their session, unless asked with ahead', async () => {
     const ctx = await testContext();
     const early = await excerpt.run({ text: 'coding-agents-notes' }, ctx);
     expect(early.ephemeral).toBe(true);
     expect(early.content).toMatch(/^No excerpt in session 1 of “Notes on coding agents/u);
+    const ahead = shownExcerpt(
+      ctx.corpus,
+      await excerpt.run({ text: 'coding-agents-notes', ahead: true }, ctx),
+    );
+    expect(ahead?.textId).toBe('coding-agents-notes');
     const named = shownExcerpt(
       ctx.corpus,
-      await excerpt.run({ text: 'coding-agents-notes', session: 7 }, ctx),
+      await excerpt.run({ text: 'coding-agents-notes', session: 7, ahead: true }, ctx),
     );
     expect(named?.session).toBe(7);
   });
 
-  it('takes an explicit session as asked', async () => {
+  it('takes an explicit session up to where the group is; a later one only with ahead', async () => {
     const ctx = await testContext();
-    for (let i = 0; i < 3; i++)
-      expect(shownExcerpt(ctx.corpus, await excerpt.run({ session: 5 }, ctx))?.session).toBe(5);
+    const refused = await excerpt.run({ session: 5 }, ctx);
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toMatch(
+      /^Session 5 is ahead of the group, which has reached session 1\. Add \*\*ahead: True\*\*/u,
+    );
+    for (let i = 0; i < 3; i++) {
+      expect(shownExcerpt(ctx.corpus, await excerpt.run({ session: 5, ahead: true }, ctx))?.session).toBe(5);
+    }
+  });
+
+  it('counts sessions the group has marked as read ahead as reached', async () => {
+    const ctx = await testContext();
+    await ctx.state.guilds.change(ctx.guildId, (record) => ({
+      record: {
+        ...record,
+        progress: { ...record.progress, covered: ctx.corpus.sessions[2]?.sections.map((s) => s.id) ?? [] },
+      },
+      result: undefined,
+    }));
+    expect(shownExcerpt(ctx.corpus, await excerpt.run({ session: 3 }, ctx))?.session).toBe(3);
   });
 
   it('searches what the group has read', async () => {
@@ -112,9 +135,10 @@ describe('/excerpt', () => {
     await reachSession(ctx, 4);
     const reply = await excerpt.run({ search: 'paintball' }, ctx);
     expect(shownExcerpt(ctx.corpus, reply)?.quote).toMatch(/paintball/u);
-    expect(shownExcerpt(ctx.corpus, await excerpt.run({ search: 'legible', session: 8 }, ctx))?.session).toBe(
-      8,
-    );
+    expect(
+      shownExcerpt(ctx.corpus, await excerpt.run({ search: 'legible', session: 8, ahead: true }, ctx))
+        ?.session,
+    ).toBe(8);
   });
 
   it('shows exactly the excerpt picked from the search suggestions', async () => {
@@ -130,9 +154,14 @@ describe('/excerpt', () => {
   it('refuses a picked excerpt that the other options exclude', async () => {
     const ctx = await testContext();
     const late = ctx.corpus.excerpts.find((e) => e.session === 8) as Excerpt;
-    const reply = await excerpt.run({ search: `excerpt:${late.id}`, text: 'persona-selection' }, ctx);
+    const reply = await excerpt.run(
+      { search: `excerpt:${late.id}`, text: 'persona-selection', ahead: true },
+      ctx,
+    );
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(/^That excerpt is from session 8, outside the other options you chose/u);
+    const spoiler = await excerpt.run({ search: `excerpt:${late.id}` }, ctx);
+    expect(spoiler.content).toMatch(/^Session 8 is ahead of the group/u);
   });
 
   it('falls back to verbatim passages of the texts when no excerpt matches, and rotates them', async () => {
@@ -243,7 +272,10 @@ describe('/excerpt buttons', () => {
         .reduce((sum, line) => sum + line.length, 0);
     const target = [...ctx.corpus.excerpts].sort((a, b) => contextChars(b) - contextChars(a))[0] as Excerpt;
     expect(contextChars(target)).toBeGreaterThan(3500);
-    const reply = await excerpt.run({ search: `excerpt:${target.id}`, session: target.session }, ctx);
+    const reply = await excerpt.run(
+      { search: `excerpt:${target.id}`, session: target.session, ahead: true },
+      ctx,
+    );
     const first = await press(ctx, buttons(reply).Context ?? '');
     const footer = first.type === 'reply' ? first.reply.embeds?.[0]?.footer : '';
     expect(footer).toMatch(/^Page \d of [2-9]/u);
@@ -317,7 +349,11 @@ describe('/excerpt autocomplete', () => {
   it('suggests matching excerpts within the other options', async () => {
     const ctx = await testContext();
     const choices =
-      (await excerpt.autocomplete?.({ name: 'search', value: 'persona' }, { session: 2 }, ctx)) ?? [];
+      (await excerpt.autocomplete?.(
+        { name: 'search', value: 'persona' },
+        { session: 2, ahead: true },
+        ctx,
+      )) ?? [];
     expect(choices[0]).toEqual({ name: 'Search for “persona”', value: 'persona' });
     const ids = choices.slice(1).map((c) => String(c.value).replace('excerpt:', ''));
     expect(ids.length).toBeGreaterThan(0);

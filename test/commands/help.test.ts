@@ -7,10 +7,15 @@ describe('/help', () => {
   it('lists every registered command with the description from its definition', async () => {
     const ctx = await testContext();
     const reply = await help.run({}, ctx);
-    const commands = reply.embeds?.[0]?.fields?.find((f) => f.name === 'Commands')?.value ?? '';
+    const commands = (reply.embeds?.[0]?.fields ?? []).map((f) => f.value).join('\n');
     expect(ctx.commands.length).toBeGreaterThanOrEqual(3);
-    for (const definition of ctx.commands)
-      expect(commands).toContain(`\`/${definition.name}\` — ${definition.description}`);
+    for (const definition of ctx.commands) {
+      const subcommands = (definition.options ?? []).filter((o) => o.type === 1);
+      if (subcommands.length === 0)
+        expect(commands).toContain(`\`/${definition.name}\` — ${definition.description}`);
+      for (const sub of subcommands)
+        expect(commands).toContain(`\`/${definition.name} ${sub.name}\` — ${sub.description}`);
+    }
     expect(reply.ephemeral).toBe(true);
   });
 
@@ -21,8 +26,8 @@ describe('/help', () => {
       .addSubcommand((s) => s.setName('show').setDescription('See the upcoming sessions'))
       .toJSON();
     const ctx = await testContext({ commands: [withSubcommands] });
-    const commands = (await help.run({}, ctx)).embeds?.[0]?.fields?.[0]?.value;
-    expect(commands).toBe('`/schedule show` — See the upcoming sessions');
+    const [field] = (await help.run({}, ctx)).embeds?.[0]?.fields ?? [];
+    expect(field).toEqual({ name: '/schedule', value: '`/schedule show` — See the upcoming sessions' });
   });
 
   it('explains how a week works', async () => {

@@ -66,6 +66,14 @@ describe('render enforces Discord limits', () => {
     expect(render({ content: '@everyone <@123> <@&456>' }).allowedMentions).toEqual({ parse: [] });
   });
 
+  it('pings only the roles a reply names, and only real role ids', () => {
+    const rendered = render({
+      content: '<@&123456789012345678> session 2',
+      pingRoles: ['123456789012345678', '@everyone'],
+    });
+    expect(rendered.allowedMentions).toEqual({ parse: [], roles: ['123456789012345678'] });
+  });
+
   it('marks ephemeral replies and refuses them for channel posts', () => {
     const reply: Reply = { content: 'x', ephemeral: true };
     expect(render(reply).flags).toBe(64);

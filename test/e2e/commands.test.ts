@@ -27,9 +27,16 @@ async function readAllPages(first: MessageView): Promise<string[]> {
 describe('registered commands', () => {
   it('are registered by the bot at start, with the options members see', () => {
     const commands = world.discord.commands();
-    expect(commands.map((c) => c.name).sort()).toEqual(['crux', 'excerpt', 'help']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['crux', 'excerpt', 'help', 'progress', 'schedule']);
     const excerpt = commands.find((c) => c.name === 'excerpt');
-    expect(excerpt?.options?.map((o) => o.name)).toEqual(['text', 'topic', 'search', 'session', 'private']);
+    expect(excerpt?.options?.map((o) => o.name)).toEqual([
+      'text',
+      'topic',
+      'search',
+      'session',
+      'private',
+      'ahead',
+    ]);
   });
 });
 
@@ -49,7 +56,7 @@ describe('/excerpt', () => {
 
   it.each([
     [{ topic: 'human-values' }, /^Session 1 .*Human values/u],
-    [{ session: 6 }, /^Session 6/u],
+    [{ session: 6, ahead: true }, /^Session 6/u],
     [{ text: 'persona-selection', search: 'augmentation' }, /^Session 1/u],
   ])('narrows with %o', async (options, footer) => {
     const reply = await world.bo.run('excerpt', options);
@@ -108,7 +115,7 @@ describe('/excerpt', () => {
   });
 
   it('Context shows the surrounding paragraphs privately and pages through them', async () => {
-    const reply = await world.bo.run('excerpt', { search: 'p-value 0.47', session: 7 });
+    const reply = await world.bo.run('excerpt', { search: 'p-value 0.47', session: 7, ahead: true });
     const context = await world.ada.click(reply, 'Context');
     expect(context.ephemeral).toBe(true);
     expect(context.embeds[0]?.title).toMatch(/^Context: /u);
@@ -117,7 +124,7 @@ describe('/excerpt', () => {
   });
 
   it('Discuss opens a thread on the message with a first message, once', async () => {
-    const reply = await world.bo.run('excerpt', { session: 3 });
+    const reply = await world.bo.run('excerpt', { session: 3, ahead: true });
     const confirmation = await world.ada.click(reply, 'Discuss');
     expect(confirmation.ephemeral).toBe(true);
     expect(confirmation.content).toMatch(/^Opened a discussion thread: <#\d+>$/u);
@@ -148,14 +155,14 @@ describe('/crux', () => {
   });
 
   it('finds any crux through autocomplete', async () => {
-    const choices = await world.bo.autocomplete('crux', { id: 'legib' }, 'id');
+    const choices = await world.bo.autocomplete('crux', { id: 'legib', ahead: true }, 'id');
     expect(choices.map((c) => c.value)).toContain('illegible-cot-default');
-    const reply = await world.bo.run('crux', { id: 'illegible-cot-default' });
+    const reply = await world.bo.run('crux', { id: 'illegible-cot-default', ahead: true });
     expect(reply.embeds[0]?.author?.name).toMatch(/^Crux · Session 8/u);
   });
 
   it('Quotes shows every supporting quote in full, privately, paged', async () => {
-    const card = await world.bo.run('crux', { id: 'simulator-or-character' });
+    const card = await world.bo.run('crux', { id: 'simulator-or-character', ahead: true });
     const quotes = await world.bo.click(card, 'Quotes');
     expect(quotes.ephemeral).toBe(true);
     const pages = await readAllPagesAs(world, quotes);
@@ -163,7 +170,7 @@ describe('/crux', () => {
   });
 
   it('Discuss opens a thread whose first message carries the prompts', async () => {
-    const card = await world.bo.run('crux', { id: 'automation-speeds-ai' });
+    const card = await world.bo.run('crux', { id: 'automation-speeds-ai', ahead: true });
     await world.bo.click(card, 'Discuss');
     const thread = world.guild
       .channel('reading')
@@ -178,7 +185,8 @@ describe('/help', () => {
   it('lists the commands privately', async () => {
     const reply = await world.bo.run('help');
     expect(reply.ephemeral).toBe(true);
-    for (const name of ['excerpt', 'crux', 'help']) expect(reply.text).toContain(`/${name}`);
+    for (const name of ['excerpt', 'crux', 'schedule setup', 'progress show', 'help'])
+      expect(reply.text).toContain(`/${name}`);
   });
 });
 

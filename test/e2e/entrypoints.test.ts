@@ -55,12 +55,18 @@ describe('npm run deploy-commands', () => {
     expect(first.output()).toContain(
       `Registered commands to server ${guild.id}:\n  added: /crux, /excerpt, /help`,
     );
-    expect(discord.commands(guild.id).map((c) => c.name)).toEqual(['excerpt', 'crux', 'help']);
+    expect(discord.commands(guild.id).map((c) => c.name)).toEqual([
+      'excerpt',
+      'crux',
+      'schedule',
+      'progress',
+      'help',
+    ]);
     expect(discord.commands()).toEqual([]);
 
     const second = run('src/cli/deploy-commands.ts', { ...botEnv(), DEV_GUILD_ID: guild.id });
     await once(second, 'exit');
-    expect(second.output()).toMatch(/are already up to date \(3 unchanged\)/u);
+    expect(second.output()).toMatch(/are already up to date \(5 unchanged\)/u);
   });
 });
 

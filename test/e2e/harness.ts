@@ -68,7 +68,7 @@ export async function startWorld(
     bot: await startTestBot(discord, keyvUrl, options.extraCommands),
     async reach(session) {
       await world.bot.state.guilds.change(guild.id, (record) => ({
-        record: { ...record, progress: { session } },
+        record: { ...record, progress: { ...record.progress, session } },
         result: undefined,
       }));
     },

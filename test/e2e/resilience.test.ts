@@ -18,7 +18,7 @@ const CHANNEL_POST = 'POST /channels/:channelId/messages';
 describe('a restart', () => {
   it('loses nothing: rotation continues and buttons on old messages still work', async () => {
     const inSession = world.bot.corpus.cruxes.filter((c) => c.session === 1).length;
-    const before = await world.bo.run('excerpt', { session: 2 });
+    const before = await world.bo.run('excerpt', { session: 2, ahead: true });
     const cruxBefore = await world.bo.run('crux');
     const identifies = world.discord.gateway.identifies;
 
@@ -59,7 +59,7 @@ describe('faults', () => {
   it('a 429 and a 500 on a channel post: the thread’s first message still arrives', async () => {
     world.discord.faults.rateLimit(CHANNEL_POST, { retryAfterSeconds: 0.2 });
     world.discord.faults.serverError(CHANNEL_POST);
-    const reply = await world.bo.run('excerpt', { session: 5 });
+    const reply = await world.bo.run('excerpt', { session: 5, ahead: true });
     const confirmation = await world.bo.click(reply, 'Discuss');
     expect(confirmation.content).toMatch(/^Opened a discussion thread/u);
     const thread = world.guild
@@ -71,7 +71,7 @@ describe('faults', () => {
 
   it('a thread’s first message that keeps failing: the thread stays, the member is told, with a reference', async () => {
     world.discord.faults.serverError(CHANNEL_POST, { times: 10 });
-    const reply = await world.bo.run('excerpt', { session: 7 });
+    const reply = await world.bo.run('excerpt', { session: 7, ahead: true });
     const answer = await world.bo.click(reply, 'Discuss');
     expect(answer.ephemeral).toBe(true);
     expect(answer.content).toMatch(
@@ -101,7 +101,7 @@ describe('faults', () => {
   it('a dropped gateway: the bot resumes, and a command sent meanwhile is answered', async () => {
     const resumes = world.discord.gateway.resumes;
     world.discord.dropGateway();
-    const reply = await world.bo.run('crux', { id: 'hyperstition' });
+    const reply = await world.bo.run('crux', { id: 'hyperstition', ahead: true });
     expect(reply.embeds[0]?.description).toMatch(/public writing about misaligned AI/u);
     expect(world.discord.gateway.resumes).toBe(resumes + 1);
   });

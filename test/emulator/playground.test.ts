@@ -42,7 +42,7 @@ describe('npm run playground -- --script', () => {
       /suggest \/excerpt search:Garrabr\n1\. Search for “Garrabr” {2}→ {2}Garrabr\n2\. .*Garrabrant.*→ {2}excerpt:/u,
     );
     expect(transcript).toMatch(/click Quotes\n\(only you can see this\)/u);
-    expect(transcript).toContain('bo in #reading › /crux id:hyperstition');
+    expect(transcript).toContain('bo in #reading › /crux id:hyperstition ahead:true');
     expect(transcript).toMatch(/clock \+1d\nIt is now /u);
   });
 
@@ -53,7 +53,7 @@ describe('npm run playground -- --script', () => {
     expect(code).toBe(1);
     expect(transcript).toMatch(/! No button "Nope"\. Buttons: 1 Another, 2 Context, 3 Discuss/u);
     expect(transcript).toMatch(
-      /! \/nosuchcommand is not a command here\. Commands: \/excerpt, \/crux, \/help/u,
+      /! \/nosuchcommand is not a command here\. Commands: \/excerpt, \/crux, \/schedule, \/progress, \/help/u,
     );
   });
 });

@@ -53,6 +53,8 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
     userId: '400000000000000001',
     now: new Date('2026-11-22T12:00:00Z'),
     permissions: { member: new Set(EVERYDAY_PERMISSIONS), bot: new Set(EVERYDAY_PERMISSIONS) },
+    memberRoles: [],
+    botPermissionsIn: () => new Set(EVERYDAY_PERMISSIONS),
     corpus,
     search,
     state,
@@ -65,7 +67,7 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
 /** Moves a server's group on to `session`, as the reading schedule will. */
 export async function reachSession(ctx: CommandContext, session: number): Promise<void> {
   await ctx.state.guilds.change(ctx.guildId, (record) => ({
-    record: { ...record, progress: { session } },
+    record: { ...record, progress: { ...record.progress, session } },
     result: undefined,
   }));
 }

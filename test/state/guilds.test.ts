@@ -54,10 +54,12 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
     const state = open(url());
     try {
       expect(await state.guilds.read(newGuildId())).toEqual({
-        version: 1,
-        progress: { session: 1 },
+        version: 2,
+        progress: { session: 1, covered: [] },
         excerpts: { shown: [] },
         cruxes: { shown: [] },
+        schedule: null,
+        facilitatorRoleId: null,
       });
     } finally {
       await state.close();
@@ -115,6 +117,31 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
     } finally {
       await state.close();
     }
+  });
+});
+
+describe('records from an earlier version', () => {
+  it('read as the current version, keeping what they had and filling the rest', async () => {
+    const keyv = new Keyv();
+    await keyv.set('123', {
+      version: 1,
+      progress: { session: 3 },
+      excerpts: { shown: ['a'] },
+      cruxes: { shown: [] },
+    });
+    const record = await new GuildStore(keyv).read('123');
+    expect(record).toMatchObject({
+      version: 2,
+      progress: { session: 3, covered: [] },
+      excerpts: { shown: ['a'] },
+      schedule: null,
+    });
+  });
+
+  it('from a newer Crux are refused rather than misread', async () => {
+    const keyv = new Keyv();
+    await keyv.set('123', { version: 99 });
+    await expect(new GuildStore(keyv).read('123')).rejects.toThrow('server state has version 99');
   });
 });
 

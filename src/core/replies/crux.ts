@@ -2,7 +2,7 @@ import type { Corpus, Crux, Passage } from '../corpus/types.js';
 import { encodeCustomId } from '../custom-id.js';
 import { blockQuote, describeLocation, literal } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
-import { CRUX_COLOR, type Reply } from '../reply.js';
+import { type Button, CRUX_COLOR, type Embed, type Reply } from '../reply.js';
 import { oneLine, truncateAtSentence } from '../text.js';
 
 /** The /crux command's name and component actions, shared by the command module and these layouts. */
@@ -26,49 +26,57 @@ export function quoteSource(corpus: Corpus, passage: Passage): string {
   return text ? `— *${literal(text.title)}*, ${describeLocation(passage.location, text)}` : '';
 }
 
-/** The crux card: question, positions with statements and quote openings, prompts, and buttons. */
-export function cruxReply(corpus: Corpus, crux: Crux, note?: string): Reply {
+/** The crux card: question, positions with statements and quote openings, and prompts. */
+export function cruxEmbed(corpus: Corpus, crux: Crux, note?: string): Embed {
   const session = corpus.sessions.find((s) => s.number === crux.session);
   const topics = crux.topics.map((id) => corpus.topicById.get(id)?.label ?? id).join(', ');
   return {
-    embeds: [
+    author: `Crux · Session ${crux.session}${session ? `: ${session.title}` : ''}`,
+    description: [note ? `*${literal(note)}*\n` : undefined, `**${literal(crux.question)}**`]
+      .filter(Boolean)
+      .join('\n'),
+    fields: [
+      ...crux.positions.map((position, index) => {
+        const quote = position.quotes[0];
+        const opening = quote ? truncateAtSentence(oneLine(quote.quote), QUOTE_OPENING_CHARS) : '';
+        return {
+          name: `${positionLetter(index)}. ${position.label}`,
+          value: [
+            literal(position.statement),
+            quote ? `> ${literal(opening)}` : undefined,
+            quote ? quoteSource(corpus, quote) : undefined,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        };
+      }),
       {
-        author: `Crux · Session ${crux.session}${session ? `: ${session.title}` : ''}`,
-        description: [note ? `*${literal(note)}*\n` : undefined, `**${literal(crux.question)}**`]
-          .filter(Boolean)
-          .join('\n'),
-        fields: [
-          ...crux.positions.map((position, index) => {
-            const quote = position.quotes[0];
-            const opening = quote ? truncateAtSentence(oneLine(quote.quote), QUOTE_OPENING_CHARS) : '';
-            return {
-              name: `${positionLetter(index)}. ${position.label}`,
-              value: [
-                literal(position.statement),
-                quote ? `> ${literal(opening)}` : undefined,
-                quote ? quoteSource(corpus, quote) : undefined,
-              ]
-                .filter(Boolean)
-                .join('\n'),
-            };
-          }),
-          {
-            name: 'To discuss',
-            value: crux.prompts.map((prompt, i) => `${i + 1}. ${literal(prompt)}`).join('\n'),
-          },
-        ],
-        footer: `Crux ${crux.id} · ${topics}`,
-        color: CRUX_COLOR,
+        name: 'To discuss',
+        value: crux.prompts.map((prompt, i) => `${i + 1}. ${literal(prompt)}`).join('\n'),
       },
     ],
+    footer: `Crux ${crux.id} · ${topics}`,
+    color: CRUX_COLOR,
+  };
+}
+
+/** The Quotes button of a crux. */
+export function quotesButton(crux: Crux): Button {
+  return {
+    type: 'button',
+    customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.quotes, { c: crux.id }),
+    label: 'Quotes',
+    style: 'primary',
+  };
+}
+
+/** The crux card with its buttons: Quotes and Discuss. */
+export function cruxReply(corpus: Corpus, crux: Crux, note?: string): Reply {
+  return {
+    embeds: [cruxEmbed(corpus, crux, note)],
     components: [
       [
-        {
-          type: 'button',
-          customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.quotes, { c: crux.id }),
-          label: 'Quotes',
-          style: 'primary',
-        },
+        quotesButton(crux),
         {
           type: 'button',
           customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.discuss, { c: crux.id }),

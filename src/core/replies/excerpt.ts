@@ -3,7 +3,7 @@ import { encodeCustomId } from '../custom-id.js';
 import { describeScope, type ExcerptScope } from '../excerpts.js';
 import { blockQuote, describeLocation, literal, readingTimeLabel } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
-import { type Button, CRUX_COLOR, notice, type Reply } from '../reply.js';
+import { type Button, CRUX_COLOR, type Embed, notice, type Reply } from '../reply.js';
 import { passageParams } from './passage-ref.js';
 
 /** The /excerpt command's name and component actions, shared by the command module and these layouts. */
@@ -48,9 +48,8 @@ export function scopeFromParams(params: Readonly<Record<string, string>>): {
   };
 }
 
-/** An excerpt (or a passage found by search) with its source, place in the text, and buttons. */
-export function excerptReply(corpus: Corpus, view: ExcerptView): Reply {
-  const { passage } = view;
+/** An excerpt (or a passage found by search) with its source, place in the text, and reading time. */
+export function excerptEmbed(corpus: Corpus, passage: Passage | Excerpt, note?: string): Embed {
   const text = corpus.textById.get(passage.textId);
   const section = corpus.sectionById.get(passage.sectionId);
   if (!text || !section) throw new Error(`passage refers to unknown text or section ${passage.sectionId}`);
@@ -63,36 +62,44 @@ export function excerptReply(corpus: Corpus, view: ExcerptView): Reply {
   ]
     .filter(Boolean)
     .join(' · ');
+  return {
+    author: text.title,
+    title: section.heading,
+    description: [note ? `*${literal(note)}*\n` : undefined, blockQuote(passage.quote)]
+      .filter(Boolean)
+      .join('\n'),
+    footer,
+    color: CRUX_COLOR,
+  };
+}
+
+/** The Context button of a passage. */
+export function contextButton(passage: Passage): Button {
+  return {
+    type: 'button',
+    customId: encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.context, passageParams(passage)),
+    label: 'Context',
+    style: 'secondary',
+  };
+}
+
+/** An excerpt with its buttons: Another (same scope), Context, and Discuss for channel messages. */
+export function excerptReply(corpus: Corpus, view: ExcerptView): Reply {
   const buttons: Button[] = [
     { type: 'button', customId: anotherId(view.scope, view.ephemeral), label: 'Another', style: 'primary' },
-    {
-      type: 'button',
-      customId: encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.context, passageParams(passage)),
-      label: 'Context',
-      style: 'secondary',
-    },
+    contextButton(view.passage),
   ];
   // A thread needs a real channel message; an ephemeral preview is not one.
   if (!view.ephemeral) {
     buttons.push({
       type: 'button',
-      customId: encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.discuss, passageParams(passage)),
+      customId: encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.discuss, passageParams(view.passage)),
       label: 'Discuss',
       style: 'secondary',
     });
   }
   return {
-    embeds: [
-      {
-        author: text.title,
-        title: section.heading,
-        description: [view.note ? `*${literal(view.note)}*\n` : undefined, blockQuote(passage.quote)]
-          .filter(Boolean)
-          .join('\n'),
-        footer,
-        color: CRUX_COLOR,
-      },
-    ],
+    embeds: [excerptEmbed(corpus, view.passage, view.note)],
     components: [buttons],
     ephemeral: view.ephemeral,
   };

@@ -10,18 +10,23 @@ export interface CommandSummary {
 
 const HOW_A_WEEK_WORKS = [
   'The group reads one session of the schedule each week: a few sections of the texts, 1,500–4,000 words.',
-  'Use `/excerpt` to put a passage from this week’s reading in front of everyone, and **Discuss** to open a thread on it.',
-  'Use `/crux` for the week’s key disagreement: each position comes with the passages that argue it. **Quotes** shows them in full.',
-  'Talk it through in the thread, then move on to the next session.',
+  'At the session time Crux posts the readings, an excerpt and the week’s crux, and opens a thread. Press **I’ve read it** once you have read them.',
+  'During the week, `/excerpt` puts a passage in front of everyone and `/crux` the week’s key disagreement, each side with the passages that argue it.',
+  'Talk it through in the thread. `/progress show` shows where the group is; `/schedule show` what comes next.',
 ];
 
 /** The /help reply: every command with its description, and how a week works. */
 export function helpReply(commands: readonly CommandSummary[]): Reply {
-  const lines = commands.flatMap((command) =>
-    command.subcommands.length > 0
-      ? command.subcommands.map((sub) => `\`/${command.name} ${sub.name}\` — ${literal(sub.description)}`)
-      : [`\`/${command.name}\` — ${literal(command.description)}`],
-  );
+  // One field per command keeps each within Discord's 1,024 characters as commands grow.
+  const fields = commands.map((command) => ({
+    name: `/${command.name}`,
+    value:
+      command.subcommands.length > 0
+        ? command.subcommands
+            .map((sub) => `\`/${command.name} ${sub.name}\` — ${literal(sub.description)}`)
+            .join('\n')
+        : `\`/${command.name}\` — ${literal(command.description)}`,
+  }));
   return {
     embeds: [
       {
@@ -29,7 +34,7 @@ export function helpReply(commands: readonly CommandSummary[]): Reply {
         description:
           'Crux serves excerpts and the key disagreements (cruxes) from the group’s texts on AI alignment.',
         fields: [
-          { name: 'Commands', value: lines.join('\n') },
+          ...fields,
           {
             name: 'How a week works',
             value: HOW_A_WEEK_WORKS.map((line, i) => `${i + 1}. ${line}`).join('\n'),

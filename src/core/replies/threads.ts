@@ -1,4 +1,4 @@
-import type { ChannelKind, Permissions } from '../access.js';
+import { type ChannelKind, listPermissions, type Permissions } from '../access.js';
 import { notice, type Reply } from '../reply.js';
 
 /** Replies about discussion threads, shared by every Discuss button. */
@@ -17,8 +17,6 @@ export function threadRefusal(channelKind: ChannelKind, permissions: Permissions
   return botCannotOpenThreads(permissions.bot);
 }
 
-const AND = new Intl.ListFormat('en', { type: 'conjunction' });
-
 /** What the bot needs to open a thread on a message and post in it. */
 const THREAD_PERMISSIONS = [
   'ViewChannel',
@@ -32,7 +30,7 @@ function botCannotOpenThreads(bot: ReadonlySet<string>): Reply | undefined {
   const missing = THREAD_PERMISSIONS.filter((p) => !bot.has(p));
   if (missing.length === 0) return undefined;
   return notice(
-    `I can't open a thread here: I need ${AND.format(missing.map((p) => `**${spaced(p)}**`))} in this channel. A server admin can grant ${missing.length > 1 ? 'them' : 'it'} in the channel's permission settings.`,
+    `I can't open a thread here: I need ${listPermissions(missing)} in this channel. A server admin can grant ${missing.length > 1 ? 'them' : 'it'} in the channel's permission settings.`,
   );
 }
 
@@ -64,9 +62,4 @@ export function threadOpenedWithoutStarter(mention: string, ref: string): Reply 
 /** When someone already opened the discussion on this message. */
 export function threadAlreadyOpen(mention: string): Reply {
   return notice(`The discussion is already open: ${mention}`);
-}
-
-/** "CreatePublicThreads" → "Create Public Threads". */
-function spaced(permission: string): string {
-  return permission.replace(/(?<=[a-z])(?=[A-Z])/gu, ' ');
 }

@@ -43,6 +43,9 @@ export interface SessionRecord {
   readonly threadId?: string;
   /** The discussion thread could not be opened; it is not retried. */
   readonly threadFailed?: boolean;
+  /** The excerpt and crux chosen at the claim, so a post after a crash shows the same ones. */
+  readonly excerptId?: string;
+  readonly cruxId?: string;
 }
 
 export interface Schedule {
@@ -345,23 +348,34 @@ export function nextWakeAt(schedule: Schedule, totalSessions: number): Date | un
   return due;
 }
 
-/** Records that the scheduler is about to post `session`; a crash after this is recovered, not repeated. */
-export function claimSession(schedule: Schedule, session: number, now: Date): Schedule {
+/** What a session's post shows, chosen once at the claim. */
+export interface SessionPicks {
+  readonly excerptId?: string;
+  readonly cruxId?: string;
+}
+
+/**
+ * Records that the scheduler is about to post `session`, with the excerpt and crux it chose; a crash after
+ * this is recovered (the post is looked for, or made with the same picks), never repeated.
+ */
+export function claimSession(schedule: Schedule, session: number, now: Date, picks: SessionPicks): Schedule {
   return {
     ...schedule,
-    sessions: { ...schedule.sessions, [session]: { status: 'claimed', at: now.getTime() } },
+    sessions: { ...schedule.sessions, [session]: { status: 'claimed', at: now.getTime(), ...picks } },
   };
 }
 
 /** Records the post of `session` (message id for recovery and the thread), and moves on. */
 export function recordPost(schedule: Schedule, session: number, messageId: string, now: Date): Schedule {
-  return advance(
-    {
-      ...schedule,
-      sessions: { ...schedule.sessions, [session]: { status: 'posted', at: now.getTime(), messageId } },
-    },
-    session,
-  );
+  const { excerptId, cruxId } = schedule.sessions[session] ?? {};
+  const posted: SessionRecord = {
+    status: 'posted',
+    at: now.getTime(),
+    messageId,
+    ...(excerptId !== undefined ? { excerptId } : {}),
+    ...(cruxId !== undefined ? { cruxId } : {}),
+  };
+  return advance({ ...schedule, sessions: { ...schedule.sessions, [session]: posted } }, session);
 }
 
 /** Records the discussion thread of a posted session, or that it could not be opened. */
@@ -398,5 +412,23 @@ export function recordWrapUp(schedule: Schedule, now: Date): Schedule {
     ...schedule,
     status: 'finished',
     wrapUp: schedule.wrapUp ? { ...schedule.wrapUp, postedAt: now.getTime() } : null,
+  };
+}
+
+/**
+ * A new setup on a server that already has a schedule: the new settings and start date apply to the
+ * sessions still to come; the group's place and history stay.
+ */
+export function rescheduleWith(existing: Schedule, fresh: Schedule, totalSessions: number): Schedule {
+  const start = fresh.dates[1];
+  if (!start || existing.next > totalSessions)
+    return { ...fresh, next: existing.next, sessions: existing.sessions, dates: {} };
+  return {
+    ...fresh,
+    next: existing.next,
+    sessions: keep(existing.sessions, (s) => s < existing.next),
+    reminded: existing.reminded.filter((s) => s < existing.next),
+    dates: weekly(start, existing.next, totalSessions),
+    wrapUp: { date: addWeeks(start, totalSessions - existing.next + 1) },
   };
 }

@@ -84,7 +84,7 @@ describe('what is due', () => {
   });
 
   it('a claimed session is recovered, never claimed again', () => {
-    const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'));
+    const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'), {});
     expect(dueActions(claimed, TOTAL, at('2026-12-01T18:01:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
   });
 

@@ -1,0 +1,155 @@
+import type { Corpus, Session } from '../corpus/types.js';
+import { encodeCustomId } from '../custom-id.js';
+import { literal, localTime, readingTimeLabel } from '../format.js';
+import { pagedReply, paginate } from '../paging.js';
+import { CRUX_COLOR, notice, type Reply } from '../reply.js';
+import { type Schedule, upcoming } from '../schedule/plan.js';
+import { WEEKDAYS } from '../schedule/time.js';
+import { pauseReasonText } from './session.js';
+
+/** The /schedule command's name and its confirmation button. */
+export const SCHEDULE_COMMAND = 'schedule';
+export const SCHEDULE_ACTIONS = {
+  confirmReset: 'reset-confirm',
+  cancelReset: 'reset-cancel',
+  showPage: 'show',
+} as const;
+
+/** "Tuesdays at 19:00 (Europe/Berlin) in #reading". */
+export function describeRhythm(schedule: Schedule): string {
+  const { weekday, time, zone, channelId } = schedule.settings;
+  return `${WEEKDAYS[weekday - 1]}s at ${time} (${zone}) in <#${channelId}>`;
+}
+
+/** One line per reading of a session: title, sections, words and reading time. */
+export function readingLines(corpus: Corpus, session: Session): string[] {
+  return session.readings.map((reading) => {
+    const title = corpus.textById.get(reading.textId)?.title ?? reading.textId;
+    const sections = reading.sections.map((s) => literal(s.heading)).join(' · ');
+    return `**${literal(title)}**: ${sections} · ${reading.words.toLocaleString('en')} words · ${readingTimeLabel(reading.words)}`;
+  });
+}
+
+/** The next session as a sentence, or what stops it. */
+export function nextSessionSentence(corpus: Corpus, schedule: Schedule): string {
+  if (schedule.status === 'paused') {
+    return `The schedule is paused (${pauseReasonText(schedule.pause?.reason ?? 'facilitator', schedule.settings.channelId)}). \`/schedule resume\` continues it.`;
+  }
+  const [next] = upcoming(schedule, corpus.sessions.length);
+  if (next)
+    return `Next: session ${next.session}, ${localTime(next.at)} (${localTime(next.at, 'relative')}).`;
+  return schedule.status === 'finished'
+    ? 'Every session is done.'
+    : 'Every session is done; the wrap-up comes next.';
+}
+
+/** The setup confirmation: the rhythm, the first three sessions in each member's time, and what gets posted. */
+export function setupReply(corpus: Corpus, schedule: Schedule, replaced: boolean): Reply {
+  const total = corpus.sessions.length;
+  const first = upcoming(schedule, total).slice(0, 3);
+  const { reminderMinutes, graceMinutes, pingRoleId } = schedule.settings;
+  const reminder =
+    reminderMinutes === null
+      ? 'No reminder.'
+      : `A reminder goes out ${formatLead(reminderMinutes)} before each session.`;
+  return {
+    embeds: [
+      {
+        title: replaced ? 'Reading schedule updated' : 'Reading schedule set',
+        description: [
+          `Sessions on ${describeRhythm(schedule)}, ${total} in all.`,
+          '',
+          ...first.map(
+            (s) =>
+              `**Session ${s.session}** · ${localTime(s.at)} · ${literal(corpus.sessions[s.session - 1]?.title ?? '')}`,
+          ),
+          first.length < upcoming(schedule, total).length ? '…and weekly after that.' : '',
+          '',
+          `At each session time I post in <#${schedule.settings.channelId}>${pingRoleId ? `, pinging <@&${pingRoleId}>,` : ''} the week's readings with their opening lines, one excerpt, the week's crux, an **I've read it** button, and a thread for the discussion.`,
+          reminder,
+          `If I am offline at a session time, I post it when I am back, up to ${formatLead(graceMinutes)} late; after that I say it was missed and move on.`,
+        ]
+          .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+          .join('\n'),
+        color: CRUX_COLOR,
+      },
+    ],
+  };
+}
+
+/** "1 day", "3 hours", "90 minutes". */
+function formatLead(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? '' : 's'}`;
+  if (minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
+  return `${minutes} minutes`;
+}
+
+/** /schedule show: where the group is, and every session to come with its readings. Private and paged. */
+export function showScheduleReply(corpus: Corpus, schedule: Schedule | null, page: number): Reply {
+  if (!schedule) {
+    return notice(
+      'This server has no reading schedule yet. A facilitator can set one with `/schedule setup`; until then everyone is on session 1.',
+    );
+  }
+  const total = corpus.sessions.length;
+  const done = Object.entries(schedule.sessions)
+    .filter(([, record]) => record.status !== 'claimed')
+    .map(([number, record]) => `${number} ${record.status === 'posted' ? '✓' : record.status}`);
+  const header = [
+    `Sessions on ${describeRhythm(schedule)}.`,
+    nextSessionSentence(corpus, schedule),
+    done.length > 0 ? `So far: ${done.join(' · ')}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const blocks = upcoming(schedule, total).map(({ session, at }) => {
+    const detail = corpus.sessions[session - 1];
+    return [
+      `**Session ${session}** · ${localTime(at)} · ${literal(detail?.title ?? '')}`,
+      ...(detail ? readingLines(corpus, detail).map((line) => `  ${line}`) : []),
+    ].join('\n');
+  });
+  return pagedReply({
+    title: 'Reading schedule',
+    pages: paginate([header, ...blocks]),
+    page,
+    pageId: (n) => encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.showPage, { p: n }),
+  });
+}
+
+/** A change to the schedule, announced in the channel: what changed, then when the next session is. */
+export function changedReply(corpus: Corpus, schedule: Schedule, what: string): Reply {
+  return { content: `${what}\n${nextSessionSentence(corpus, schedule)}` };
+}
+
+/** Asks before starting the schedule over, privately. */
+export function confirmResetReply(): Reply {
+  return {
+    content:
+      'Start the reading schedule over from session 1? The record of what was posted is cleared; what the group has covered (`/progress`) stays.',
+    components: [
+      [
+        {
+          type: 'button',
+          customId: encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.confirmReset),
+          label: 'Start over',
+          style: 'danger',
+        },
+        {
+          type: 'button',
+          customId: encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.cancelReset),
+          label: 'Keep it',
+          style: 'secondary',
+        },
+      ],
+    ],
+    ephemeral: true,
+  };
+}
+
+/** Who may change the schedule, said to a member who may not. */
+export function notFacilitatorReply(facilitatorRoleId: string | null): Reply {
+  return notice(
+    `Only facilitators can do that: members with the **Manage Server** permission${facilitatorRoleId ? ` or the <@&${facilitatorRoleId}> role` : ''}. Ask one of them${facilitatorRoleId ? '' : ', or ask an admin to set a facilitator role with `/schedule facilitator`'}.`,
+  );
+}

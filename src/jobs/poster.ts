@@ -1,0 +1,30 @@
+import type { Reply } from '../core/reply.js';
+import type { PauseReason } from '../core/schedule/plan.js';
+
+/**
+ * What scheduled work needs from Discord, as plain calls. The discord.js implementation lives in
+ * src/discord/poster.ts; jobs never see a discord.js object.
+ */
+export interface Poster {
+  /** Posts to a channel and returns the message id. Throws `PostError` when Discord cannot take it. */
+  post(channelId: string, reply: Reply): Promise<string>;
+  /** Opens a thread on a message and posts its first message; returns the thread id. */
+  openThread(channelId: string, messageId: string, name: string, starter: Reply): Promise<string>;
+  /** A message of this bot in the channel, posted after `after`, with a component whose custom id is `customId`. */
+  findPosted(channelId: string, customId: string, after: Date): Promise<string | undefined>;
+  /** Whether the bot is still in the server. */
+  inGuild(guildId: string): boolean;
+  /** Tells a server's facilitators something, in a channel the bot may post in; false when there is none. */
+  notifyFacilitators(guildId: string, reply: Reply): Promise<boolean>;
+}
+
+/** Discord refused a post for a reason only a person can fix; the schedule pauses instead of retrying. */
+export class PostError extends Error {
+  override name = 'PostError';
+  constructor(
+    readonly reason: Exclude<PauseReason, 'facilitator'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}

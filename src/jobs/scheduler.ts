@@ -1,0 +1,84 @@
+import pLimit from 'p-limit';
+import { type JobDeps, runGuild } from './sessions.js';
+
+/** What one tick did, for logs and tests. */
+export interface TickReport {
+  readonly servers: number;
+  readonly failed: number;
+}
+
+/**
+ * The one dispatch loop for scheduled work. Each tick asks the wake-up index what is due (work grows with
+ * that, not with the number of servers), runs each server's work isolated from the others with bounded
+ * concurrency, and removes the hints it handled. Due times live in storage, not in timers, so a restart
+ * catches up on its first tick.
+ */
+export class Scheduler {
+  readonly #deps: JobDeps;
+  readonly #intervalMs: number;
+  readonly #limit: ReturnType<typeof pLimit>;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<TickReport> | undefined;
+
+  constructor(deps: JobDeps, options: { readonly intervalMs?: number; readonly concurrency?: number } = {}) {
+    this.#deps = deps;
+    this.#intervalMs = options.intervalMs ?? 30_000;
+    this.#limit = pLimit(options.concurrency ?? 8);
+  }
+
+  /** Ticks now, then every interval. */
+  start(): void {
+    if (this.#timer) return;
+    void this.tick();
+    this.#timer = setInterval(() => void this.tick(), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops ticking and waits for a tick in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** Runs whatever is due now. A tick asked for while one runs waits for it and then runs, so none is lost. */
+  async tick(): Promise<TickReport> {
+    while (this.#running) await this.#running;
+    this.#running = this.#tick();
+    try {
+      return await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async #tick(): Promise<TickReport> {
+    const { state, clock, logger } = this.#deps;
+    const now = clock();
+    let due: Awaited<ReturnType<typeof state.wakeUps.due>>;
+    try {
+      due = await state.wakeUps.due(now);
+    } catch (error) {
+      logger.error({ err: error }, 'could not read what is due; will try on the next tick');
+      return { servers: 0, failed: 0 };
+    }
+    const guilds = [...new Set(due.map((hint) => hint.guildId))];
+    let failed = 0;
+    await Promise.all(
+      guilds.map((guildId) =>
+        this.#limit(async () => {
+          try {
+            await runGuild(guildId, this.#deps);
+          } catch (error) {
+            failed++;
+            logger.error({ err: error, guildId }, 'scheduled work failed for a server');
+          }
+        }),
+      ),
+    );
+    await state.wakeUps
+      .done(due, now)
+      .catch((error: unknown) => logger.error({ err: error }, 'could not clear handled wake-ups'));
+    return { servers: guilds.length, failed };
+  }
+}
