@@ -14,6 +14,9 @@ export interface ClientSettings {
 export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    // Every message carries a nonce Discord enforces, so a post retried after a dropped connection is not
+    // posted twice.
+    enforceNonce: true,
     ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,

@@ -13,6 +13,7 @@ import type { World } from './model.js';
 const EVENT_INTENTS: Record<string, number> = {
   GUILD_CREATE: GatewayIntentBits.Guilds,
   GUILD_UPDATE: GatewayIntentBits.Guilds,
+  GUILD_ROLE_CREATE: GatewayIntentBits.Guilds,
   GUILD_DELETE: GatewayIntentBits.Guilds,
   CHANNEL_CREATE: GatewayIntentBits.Guilds,
   CHANNEL_UPDATE: GatewayIntentBits.Guilds,

@@ -118,6 +118,16 @@ export class GuildHandle {
     return new Member(this.deps, this, user);
   }
 
+  /** Adds a role members can be given and the bot can ping. */
+  addRole(
+    name: string,
+    permissions: readonly PermissionName[] = [],
+  ): { readonly id: string; readonly name: string } {
+    const role = this.deps.world.createRole(this.guild, name, permissions);
+    this.deps.gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: this.guild.id, role });
+    return { id: role.id, name: role.name };
+  }
+
   removeMember(member: Member): void {
     this.guild.members.delete(member.id);
     this.deps.gateway.dispatch('GUILD_MEMBER_REMOVE', { guild_id: this.guild.id, user: member.user });

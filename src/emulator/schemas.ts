@@ -60,12 +60,13 @@ async function loadStrict(): Promise<DiscordSchemas> {
  * seen in a real discord.js request body.
  */
 export const CLIENT_EXTRA_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  // Every message body from MessagePayload carries enforce_nonce; edits carry tts as well.
-  CreateMessageInteractionCallbackRequestSchema: ['enforce_nonce'],
-  UpdateMessageInteractionCallbackRequestSchema: ['enforce_nonce', 'tts'],
-  IncomingWebhookRequestPartialSchema: ['enforce_nonce'],
-  IncomingWebhookUpdateRequestPartialSchema: ['enforce_nonce', 'tts'],
-  MessageEditRequestPartialSchema: ['enforce_nonce', 'tts'],
+  // Every message body from MessagePayload carries enforce_nonce (and, with the client's enforceNonce
+  // option, a nonce); edits carry tts as well.
+  CreateMessageInteractionCallbackRequestSchema: ['enforce_nonce', 'nonce'],
+  UpdateMessageInteractionCallbackRequestSchema: ['enforce_nonce', 'nonce', 'tts'],
+  IncomingWebhookRequestPartialSchema: ['enforce_nonce', 'nonce'],
+  IncomingWebhookUpdateRequestPartialSchema: ['enforce_nonce', 'nonce', 'tts'],
+  MessageEditRequestPartialSchema: ['enforce_nonce', 'nonce', 'tts'],
   // ThreadManager#create sends the thread type even when starting from a message.
   CreateTextThreadWithMessageRequestSchema: ['type'],
 };

@@ -47,6 +47,11 @@ export interface JobDeps {
 
 /** How soon to look again after a failure that may clear by itself (Discord 5xx, a timeout). */
 const RETRY_MS = 5 * 60_000;
+/**
+ * How old a claim must be before a missing post is taken to have never happened. After a crash the old
+ * process's request can still be landing; no request stays in flight anywhere near this long.
+ */
+export const RECOVERY_WAIT_MS = 2 * 60_000;
 /** A server never gets more than this many actions in one wake-up: a bound, not a plan. */
 const MAX_ACTIONS = 12;
 
@@ -68,7 +73,11 @@ export async function runGuild(guildId: string, deps: JobDeps): Promise<void> {
         deps.logger.warn({ guildId }, 'bot removed from server; schedule paused');
         break;
       }
-      await perform(guildId, schedule, action, deps);
+      const later = await perform(guildId, schedule, action, deps);
+      if (later) {
+        await deps.state.wakeUps.add(guildId, later);
+        break;
+      }
     }
   } catch (error) {
     if (!(error instanceof PostError)) {
@@ -90,7 +99,13 @@ export async function registerNextWake(
   if (at) await deps.state.wakeUps.add(guildId, at);
 }
 
-async function perform(guildId: string, schedule: Schedule, action: DueAction, deps: JobDeps): Promise<void> {
+/** Carries out one action; returns a time to come back when the action must wait. */
+async function perform(
+  guildId: string,
+  schedule: Schedule,
+  action: DueAction,
+  deps: JobDeps,
+): Promise<Date | undefined> {
   const { corpus, poster } = deps;
   const total = corpus.sessions.length;
   const channelId = schedule.settings.channelId;
@@ -102,32 +117,35 @@ async function perform(guildId: string, schedule: Schedule, action: DueAction, d
         const at = dueAt(schedule, action.session);
         // Recorded before sending: a crash costs at most the reminder, never a duplicate.
         if (!(await changeIfStillDue(guildId, action, (s) => recordReminder(s, action.session), deps)))
-          return;
+          return undefined;
         if (session && at) await poster.post(channelId, reminderReply(corpus, session, at, pingRoleId));
-        return;
+        return undefined;
       }
       case 'post':
         await postSession(guildId, action.session, deps);
-        return;
+        return undefined;
       case 'recover': {
-        const claim = schedule.sessions[action.session];
+        const claimedAt = schedule.sessions[action.session]?.at ?? 0;
         const found = await poster.findPosted(
           channelId,
           checkInId(action.session),
-          new Date((claim?.at ?? 0) - 60_000),
+          new Date(claimedAt - 60_000),
         );
         if (found) {
           deps.logger.info({ guildId, session: action.session }, 'recovered a session posted before a crash');
           await recordPosted(guildId, action.session, found, deps);
           await openSessionThread(guildId, action.session, deps);
-        } else {
-          await postSession(guildId, action.session, deps);
+          return undefined;
         }
-        return;
+        // The post may still be landing from the process that crashed; only an old claim means it never went out.
+        if (deps.clock().getTime() - claimedAt < RECOVERY_WAIT_MS)
+          return new Date(claimedAt + RECOVERY_WAIT_MS);
+        await postSession(guildId, action.session, deps);
+        return undefined;
       }
       case 'thread':
         await openSessionThread(guildId, action.session, deps);
-        return;
+        return undefined;
       case 'missed': {
         const missed = action.sessions.map((number) => ({
           number,
@@ -141,7 +159,7 @@ async function perform(guildId: string, schedule: Schedule, action: DueAction, d
             deps,
           ))
         )
-          return;
+          return undefined;
         const after = (await deps.state.guilds.read(guildId)).schedule;
         const next = after ? upcoming(after, total)[0] : undefined;
         await poster.post(
@@ -152,14 +170,15 @@ async function perform(guildId: string, schedule: Schedule, action: DueAction, d
             next ? { number: next.session, at: next.at } : undefined,
           ),
         );
-        return;
+        return undefined;
       }
       case 'wrap-up': {
-        if (!(await changeIfStillDue(guildId, action, (s) => recordWrapUp(s, deps.clock()), deps))) return;
+        if (!(await changeIfStillDue(guildId, action, (s) => recordWrapUp(s, deps.clock()), deps)))
+          return undefined;
         const record = await deps.state.guilds.read(guildId);
         if (record.schedule)
           await poster.post(channelId, wrapUpReply(corpus, record.schedule, record.progress.covered));
-        return;
+        return undefined;
       }
     }
   } catch (error) {

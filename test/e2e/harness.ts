@@ -9,6 +9,23 @@ import { type Emulator, type GuildHandle, type Member, startEmulator } from '../
 import { createLogger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../helpers/context.js';
 
+/** A clock the emulator and the bot share, which a test moves by hand. */
+export interface TestClock {
+  now(): Date;
+  set(at: Date | string): void;
+}
+
+export function testClock(start?: Date | string): TestClock {
+  // Without a start, the clock follows real time until a test sets it.
+  let offset = start ? new Date(start).getTime() - Date.now() : 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    set: (at) => {
+      offset = new Date(at).getTime() - Date.now();
+    },
+  };
+}
+
 /** A local Discord with one reading-group server, a facilitator and a member, and the real bot on it. */
 export interface World {
   readonly discord: Emulator;
@@ -17,13 +34,21 @@ export interface World {
   readonly ada: Member;
   /** An ordinary member. */
   readonly bo: Member;
+  readonly clock: TestClock;
   bot: Bot;
   /** The SQLite file the bot keeps its state in, so a restart can reopen it. */
   readonly keyvUrl: string;
-  /** Moves the group on to `session`, as the reading schedule will. */
+  /** Moves the group on to `session`, as the reading schedule does. */
   reach(session: number): Promise<void>;
+  /** Sets the clock and runs whatever the scheduler finds due. */
+  at(when: string): Promise<void>;
   /** Stops the bot and starts it again on the same state. */
   restart(): Promise<void>;
+  /**
+   * Kills the bot the way a crash would: the connection and the state store go at once, whatever is in
+   * flight. Work under way cannot record anything after this; a restart recovers.
+   */
+  crash(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,7 +56,7 @@ export interface World {
 export async function startTestBot(
   discord: Emulator,
   keyvUrl: string,
-  extraCommands: readonly CommandModule[] = [],
+  options: { readonly extraCommands?: readonly CommandModule[]; readonly clock?: TestClock } = {},
 ): Promise<Bot> {
   const config = loadConfig(undefined, {
     DISCORD_TOKEN: discord.token,
@@ -44,37 +69,51 @@ export async function startTestBot(
     config,
     logger,
     random: seededRandom(1),
-    commands: [...commands, ...extraCommands],
+    commands: [...commands, ...(options.extraCommands ?? [])],
+    // Scheduled work runs when a test ticks, at the time the test set.
+    tickIntervalMs: 0,
+    ...(options.clock ? { clock: options.clock.now } : {}),
   });
   await bot.ready;
   return bot;
 }
 
 export async function startWorld(
-  options: { readonly extraCommands?: readonly CommandModule[] } = {},
+  options: { readonly extraCommands?: readonly CommandModule[]; readonly start?: string } = {},
 ): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'crux-e2e-'));
   const keyvUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
-  const discord = await startEmulator();
+  const clock = testClock(options.start);
+  const discord = await startEmulator({ now: () => clock.now().getTime() });
   const guild = discord.addGuild({ name: 'Reading Group', channels: ['reading', 'general'] });
   const ada = guild.addMember('ada', { permissions: ['ManageGuild'] });
   const bo = guild.addMember('bo');
+  const botOptions = { ...(options.extraCommands ? { extraCommands: options.extraCommands } : {}), clock };
   const world: World = {
     discord,
     guild,
     ada,
     bo,
+    clock,
     keyvUrl,
-    bot: await startTestBot(discord, keyvUrl, options.extraCommands),
+    bot: await startTestBot(discord, keyvUrl, botOptions),
     async reach(session) {
       await world.bot.state.guilds.change(guild.id, (record) => ({
         record: { ...record, progress: { ...record.progress, session } },
         result: undefined,
       }));
     },
+    async at(when) {
+      clock.set(when);
+      await world.bot.scheduler.tick();
+    },
     async restart() {
       await world.bot.stop();
-      world.bot = await startTestBot(discord, keyvUrl, options.extraCommands);
+      world.bot = await startTestBot(discord, keyvUrl, botOptions);
+    },
+    async crash() {
+      await Promise.allSettled([world.bot.client.destroy(), world.bot.state.close()]);
+      world.bot = await startTestBot(discord, keyvUrl, botOptions);
     },
     async close() {
       await world.bot.stop();

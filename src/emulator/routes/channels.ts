@@ -16,6 +16,9 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
   const { world } = ctx;
 
   const isThread = (channel: EmulatedChannel) => channel.data.type === ChannelType.PublicThread;
+  /** Messages by nonce, for `enforce_nonce`: Discord answers a repeat within a few minutes with the first. */
+  const byNonce = new Map<string, { message: EmulatedMessage; at: number }>();
+  const NONCE_WINDOW_MS = 5 * 60_000;
 
   const messageFor = (channel: EmulatedChannel, messageId: string): EmulatedMessage => {
     const message = channel.messages.get(messageId);
@@ -44,7 +47,18 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
         'Invalid Form Body (a channel message cannot be ephemeral)',
       );
     }
-    const message = world.addMessage(channel, input, { guild_id: channel.guildId } as never);
+    const { nonce, enforce_nonce: enforce } = (body ?? {}) as {
+      nonce?: string | number;
+      enforce_nonce?: boolean;
+    };
+    const key = nonce !== undefined && enforce ? `${channel.data.id}:${nonce}` : undefined;
+    const earlier = key ? byNonce.get(key) : undefined;
+    if (earlier && world.now() - earlier.at < NONCE_WINDOW_MS) return { body: earlier.message.data };
+    const message = world.addMessage(channel, input, {
+      guild_id: channel.guildId,
+      ...(nonce !== undefined ? { nonce } : {}),
+    } as never);
+    if (key) byNonce.set(key, { message, at: world.now() });
     if (isThread(channel) && 'message_count' in channel.data)
       channel.data.message_count = (channel.data.message_count ?? 0) + 1;
     ctx.gateway.dispatch('MESSAGE_CREATE', { ...message.data, guild_id: channel.guildId });

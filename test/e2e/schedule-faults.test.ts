@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelHandle, GuildHandle, Member } from '../../src/emulator/index.js';
+import { startTestBot, startWorld, type World } from './harness.js';
+
+/**
+ * What happens to a weekly schedule when things go wrong: restarts, downtime, crashes mid-post, a deleted
+ * channel, a missing permission, a removed bot. Each scenario gets its own server on one shared timeline;
+ * sessions are at 19:00 UTC with no reminder, so only kickoffs and notices appear in the channels.
+ */
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({ start: '2027-01-04T12:00:00Z' });
+});
+afterAll(async () => world?.close());
+afterEach(() => {
+  world.discord.faults.clear();
+  expect(world.discord.violations).toEqual([]);
+});
+
+interface Group {
+  readonly guild: GuildHandle;
+  readonly ada: Member;
+  readonly reading: ChannelHandle;
+  readonly general: ChannelHandle;
+  /** Epoch ms of session n. */
+  readonly session: (n: number) => number;
+}
+
+/** A new server whose facilitator sets up sessions every week from tomorrow at 19:00 UTC. */
+async function newGroup(name: string, extra: Record<string, number> = {}): Promise<Group> {
+  const guild = world.discord.addGuild({ name, channels: ['reading', 'general'] });
+  const ada = guild.addMember('ada', { permissions: ['ManageGuild'] });
+  // Let the bot receive the new server before its first command.
+  await sleep(100);
+  const tomorrow = new Date(world.clock.now().getTime() + 86_400_000);
+  const weekday = ((tomorrow.getUTCDay() + 6) % 7) + 1;
+  const first = Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 19);
+  const reply = await ada.run('schedule setup', {
+    channel: guild.channel('reading'),
+    weekday,
+    time: '19:00',
+    zone: 'UTC',
+    reminder: 0,
+    ...extra,
+  });
+  expect(reply.text).toContain('Reading schedule set');
+  return {
+    guild,
+    ada,
+    reading: guild.channel('reading'),
+    general: guild.channel('general'),
+    session: (n) => first + (n - 1) * 7 * 86_400_000,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const kickoffSessions = (channel: ChannelHandle) =>
+  channel.messages().flatMap((m) => {
+    const id = m.buttons.find((b) => b.customId.startsWith('progress:checkin:'))?.customId;
+    return id ? [Number(new URLSearchParams(id.split(':')[2]).get('s'))] : [];
+  });
+
+/** Stops the bot, moves the clock while it is down, and starts it again; its first tick catches up. */
+async function downUntil(when: number): Promise<void> {
+  await world.bot.stop();
+  world.clock.set(iso(when));
+  world.bot = await startTestBot(world.discord, world.keyvUrl, { clock: world.clock });
+  await world.bot.scheduler.tick();
+}
+
+describe('restarts and downtime', () => {
+  it('a restart mid-schedule neither repeats nor skips a session', async () => {
+    const group = await newGroup('Restart');
+    await world.at(iso(group.session(1)));
+    await world.restart();
+    await world.at(iso(group.session(1) + 60_000));
+    await world.at(iso(group.session(2)));
+    expect(kickoffSessions(group.reading)).toEqual([1, 2]);
+  });
+
+  it('a session missed while down is posted once on recovery, within the grace window', async () => {
+    const group = await newGroup('Down briefly');
+    await downUntil(group.session(1) + 2 * 3_600_000);
+    await world.bot.scheduler.tick();
+    expect(kickoffSessions(group.reading)).toEqual([1]);
+  });
+
+  it('beyond the grace window, the channel is told the sessions were skipped, and the schedule moves on', async () => {
+    const group = await newGroup('Down for weeks');
+    await downUntil(group.session(2) + 7 * 3_600_000);
+    expect(kickoffSessions(group.reading)).toEqual([]);
+    const notice = group.reading.messages().find((m) => m.content.startsWith('Crux was offline'));
+    expect(notice?.content).toContain(
+      `session 1 (<t:${group.session(1) / 1000}:F>), session 2 (<t:${group.session(2) / 1000}:F>)`,
+    );
+    expect(notice?.content).toContain(`Next up: session 3, <t:${group.session(3) / 1000}:F>.`);
+    await world.at(iso(group.session(3)));
+    expect(kickoffSessions(group.reading)).toEqual([3]);
+  });
+});
+
+describe('a crash between claiming a session and recording its post', () => {
+  it('when the post went out: recovery waits for it to land, finds it, and posts nothing more', async () => {
+    const group = await newGroup('Crash after post');
+    world.clock.set(iso(group.session(1)));
+    // The post is slow to land, so the crash comes while it is in flight (the client's retry is slow too).
+    world.discord.faults.slow('POST /channels/:channelId/messages', 2500, { times: 2 });
+    const tick = world.bot.scheduler.tick().catch(() => undefined);
+    for (let i = 0; i < 100; i++) {
+      if ((await world.bot.state.guilds.read(group.guild.id)).schedule?.sessions[1]?.status === 'claimed')
+        break;
+      await sleep(20);
+    }
+    await world.crash();
+    // The restarted bot looks while the old post is still in flight: it finds nothing, and must not post.
+    await world.at(iso(group.session(1) + 30_000));
+    expect(kickoffSessions(group.reading)).toEqual([]);
+    await tick;
+    await sleep(5200);
+    expect(kickoffSessions(group.reading)).toEqual([1]);
+    // Once the claim is old enough, it looks again and adopts the post that landed.
+    await world.at(iso(group.session(1) + 3 * 60_000));
+    expect(kickoffSessions(group.reading)).toEqual([1]);
+    const record = (await world.bot.state.guilds.read(group.guild.id)).schedule?.sessions[1];
+    expect(record?.status).toBe('posted');
+    expect(group.reading.threads().map((t) => t.id)).toEqual([record?.messageId]);
+  });
+
+  it('when the post never went out (Discord kept failing): it is posted once, later', async () => {
+    const group = await newGroup('Crash before post');
+    world.discord.faults.serverError('POST /channels/:channelId/messages', { times: 20 });
+    await world.at(iso(group.session(1)));
+    expect(kickoffSessions(group.reading)).toEqual([]);
+    expect((await world.bot.state.guilds.read(group.guild.id)).schedule?.sessions[1]?.status).toBe('claimed');
+    world.discord.faults.clear();
+    await world.restart();
+    await world.at(iso(group.session(1) + 6 * 60_000));
+    await world.at(iso(group.session(1) + 12 * 60_000));
+    expect(kickoffSessions(group.reading)).toEqual([1]);
+  });
+});
+
+describe('when posting is impossible, the schedule pauses and the facilitators are told', () => {
+  it('a deleted channel', async () => {
+    const group = await newGroup('Deleted channel');
+    group.reading.delete();
+    await sleep(50);
+    await world.at(iso(group.session(1)));
+    const told = group.general.messages().map((m) => m.content);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(`I could not post session 1: the channel <#${group.reading.id}> is gone.`);
+    expect((await world.bot.state.guilds.read(group.guild.id)).schedule?.status).toBe('paused');
+    // No error loop: later ticks leave it alone.
+    const requests = world.discord.requests.length;
+    await world.at(iso(group.session(2)));
+    expect(world.discord.requests.slice(requests).filter((r) => r.path.includes(group.reading.id))).toEqual(
+      [],
+    );
+    const show = await group.ada.run('schedule show', {}, group.general);
+    expect(show.text).toContain(`The schedule is paused (the channel <#${group.reading.id}> is gone)`);
+  });
+
+  it('a missing permission, and after the fix /schedule resume carries on', async () => {
+    const group = await newGroup('No permission');
+    group.reading.setBotPermissions({ deny: ['SendMessages'] });
+    await sleep(50);
+    await world.at(iso(group.session(1)));
+    expect(group.general.messages()[0]?.content).toContain(
+      'I could not post session 1: I am not allowed to post in',
+    );
+    expect((await world.bot.state.guilds.read(group.guild.id)).schedule?.pause?.reason).toBe('no-permission');
+    group.reading.setBotPermissions({ allow: ['SendMessages'] });
+    const resumed = await group.ada.run('schedule resume', {}, group.general);
+    expect(resumed.content).toMatch(/^The reading schedule is running again\.\nNext: session 1, /u);
+    await world.at(iso(group.session(2)));
+    expect(kickoffSessions(group.reading)).toEqual([1]);
+  });
+
+  it('a removed bot: paused quietly, nothing posted', async () => {
+    const group = await newGroup('Removed');
+    group.guild.removeBot();
+    await sleep(50);
+    await world.at(iso(group.session(1)));
+    expect(kickoffSessions(group.reading)).toEqual([]);
+    expect(group.general.messages()).toEqual([]);
+    expect((await world.bot.state.guilds.read(group.guild.id)).schedule?.pause?.reason).toBe('bot-removed');
+  });
+});

@@ -1,0 +1,172 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelHandle, MessageView } from '../../src/emulator/index.js';
+import { startWorld, type World } from './harness.js';
+
+/**
+ * A whole reading schedule on the emulator with the real bot, the clock moved by hand: Tuesdays at 19:00 in
+ * Berlin from 9 March 2027, across the change to summer time on 28 March (19:00 is 18:00 UTC before it and
+ * 17:00 UTC after).
+ */
+let world: World;
+let reading: ChannelHandle;
+let role: { id: string };
+
+beforeAll(async () => {
+  world = await startWorld({ start: '2027-03-08T12:00:00Z' });
+  reading = world.guild.channel('reading');
+  role = world.guild.addRole('Readers');
+});
+afterAll(async () => world?.close());
+afterEach(() => {
+  expect(world.discord.violations).toEqual([]);
+});
+
+/** The kickoff posts in the channel, by the session their check-in button names. */
+function kickoffs(): { session: number; message: MessageView }[] {
+  return reading.messages().flatMap((message) => {
+    const checkIn = message.buttons.find((b) => b.customId.startsWith('progress:checkin:'));
+    return checkIn
+      ? [{ session: Number(new URLSearchParams(checkIn.customId.split(':')[2]).get('s')), message }]
+      : [];
+  });
+}
+const reminders = () => reading.messages().filter((m) => m.content.includes('Reminder: session'));
+
+describe('setting up', () => {
+  it('is refused to a member without rights, privately, saying who can', async () => {
+    const reply = await world.bo.run('schedule setup', {
+      channel: reading,
+      weekday: 2,
+      time: '19:00',
+      zone: 'Europe/Berlin',
+    });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(
+      /^Only facilitators can do that: members with the \*\*Manage Server\*\* permission/u,
+    );
+  });
+
+  it.each([
+    [{ zone: 'Mars/Olympus' }, /“Mars\/Olympus” is not a time zone I know/u],
+    [{ time: '7pm' }, /“7pm” is not a time\. Use the 24-hour clock/u],
+    [{ start: '2027-03-02' }, /has already passed/u],
+    [{ start: '2027-03-10' }, /Wednesday 10 March 2027 is not a Tuesday/u],
+  ])('answers bad input %o privately with what is accepted', async (bad, message) => {
+    const reply = await world.ada.run('schedule setup', {
+      channel: reading,
+      weekday: 2,
+      time: '19:00',
+      zone: 'Europe/Berlin',
+      ...bad,
+    });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(message);
+  });
+
+  it('suggests time zones by city', async () => {
+    const choices = await world.ada.autocomplete('schedule setup', { zone: 'berlin' }, 'zone');
+    expect(choices[0]?.value).toBe('Europe/Berlin');
+  });
+
+  it('by a facilitator: previews the first three sessions in every member’s own time and says what will be posted', async () => {
+    const reply = await world.ada.run('schedule setup', {
+      channel: reading,
+      weekday: 2,
+      time: '19:00',
+      zone: 'Europe/Berlin',
+      ping: { id: role.id },
+    });
+    expect(reply.ephemeral).toBe(false);
+    const text = reply.text;
+    expect(text).toContain(`Sessions on Tuesdays at 19:00 (Europe/Berlin) in <#${reading.id}>, 8 in all.`);
+    // 9, 16 and 23 March 2027 at 18:00 UTC, as Discord timestamps.
+    for (const iso of ['2027-03-09T18:00:00Z', '2027-03-16T18:00:00Z', '2027-03-23T18:00:00Z']) {
+      expect(text).toContain(`<t:${Date.parse(iso) / 1000}:F>`);
+    }
+    expect(text).toContain(`pinging <@&${role.id}>`);
+    expect(text).toContain('A reminder goes out 1 day before each session.');
+  });
+
+  it('shows the sessions to come to everyone, privately', async () => {
+    const reply = await world.bo.run('schedule show');
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.text).toMatch(/Next: session 1, <t:\d+:F>/u);
+    expect(reply.text).toContain('**Session 1** · <t:');
+  });
+});
+
+describe('a whole schedule, week by week', () => {
+  it('posts a reminder a day ahead, then the kickoff at the local time, each once, with a thread', async () => {
+    const sessionTimes = [
+      '2027-03-09T18:00:00Z',
+      '2027-03-16T18:00:00Z',
+      '2027-03-23T18:00:00Z',
+      // Summer time from 28 March: 19:00 in Berlin is 17:00 UTC.
+      '2027-03-30T17:00:00Z',
+      '2027-04-06T17:00:00Z',
+      '2027-04-13T17:00:00Z',
+      '2027-04-20T17:00:00Z',
+      '2027-04-27T17:00:00Z',
+    ];
+    for (const [index, iso] of sessionTimes.entries()) {
+      const session = index + 1;
+      const due = Date.parse(iso);
+      await world.at(new Date(due - 24 * 3_600_000 - 60_000).toISOString());
+      expect(reminders()).toHaveLength(session - 1);
+      await world.at(new Date(due - 24 * 3_600_000).toISOString());
+      expect(reminders()).toHaveLength(session);
+      expect(reminders().at(-1)?.content).toContain(`<@&${role.id}> Reminder: session ${session}`);
+
+      await world.at(new Date(due - 60_000).toISOString());
+      expect(kickoffs()).toHaveLength(session - 1);
+      await world.at(iso);
+      await world.at(new Date(due + 60_000).toISOString());
+      expect(kickoffs().map((k) => k.session)).toEqual(Array.from({ length: session }, (_, i) => i + 1));
+
+      const { message } = kickoffs().at(-1) ?? {};
+      expect(message?.content).toContain(`<@&${role.id}> Session ${session} starts now`);
+      expect(message?.embeds[0]?.title).toMatch(new RegExp(`^Session ${session} of 8: `, 'u'));
+      expect(message?.buttons.map((b) => b.label)).toEqual(['I’ve read it', 'Context', 'Quotes']);
+      expect(message?.embeds).toHaveLength(3);
+      const thread = reading.threads().find((t) => t.id === message?.id);
+      expect(thread?.name).toMatch(new RegExp(`^Session ${session}: `, 'u'));
+      expect(thread?.messages()).toHaveLength(1);
+    }
+    expect(reading.threads()).toHaveLength(8);
+  });
+
+  it('lets members check in on the kickoff, and facilitators see who has', async () => {
+    const latest = kickoffs().at(-1)?.message;
+    if (!latest) throw new Error('no kickoff');
+    const first = await world.bo.click(latest, 'I’ve read it');
+    expect(first.ephemeral).toBe(true);
+    expect(first.content).toBe('Checked in for session 8. You are the first.');
+    expect((await world.bo.click(latest, 'I’ve read it')).content).toMatch(
+      /^You had already checked in for session 8/u,
+    );
+    const mine = await world.bo.run('progress me');
+    expect(mine.text).toContain('✓ Session 8');
+    const checkins = await world.ada.run('progress checkins');
+    expect(checkins.content).toBe(`Checked in for session 8 (1): <@${world.bo.id}>`);
+    const refused = await world.bo.run('progress checkins');
+    expect(refused.content).toMatch(/^Only facilitators can do that/u);
+  });
+
+  it('shows the group’s progress', async () => {
+    const reply = await world.bo.run('progress show');
+    expect(reply.text).toContain('▰▰▰▰▰▰▰▰▰▰ 8/8 sessions done');
+    expect(reply.text).toContain('Persona selection and the road to superintelligence: 21 of 21 sections');
+  });
+
+  it('posts the wrap-up a week after the last session, once', async () => {
+    await world.at('2027-05-04T16:59:00Z');
+    expect(reading.messages().some((m) => m.embeds[0]?.title === 'That’s the whole reading list')).toBe(
+      false,
+    );
+    await world.at('2027-05-04T17:00:00Z');
+    await world.at('2027-05-11T17:00:00Z');
+    const wrapUps = reading.messages().filter((m) => m.embeds[0]?.title === 'That’s the whole reading list');
+    expect(wrapUps).toHaveLength(1);
+    expect(wrapUps[0]?.embeds[0]?.description).toContain('8/8 sessions covered');
+  });
+});
