@@ -100,6 +100,16 @@ export class Emulator {
     return new GuildHandle(this.#deps, guild);
   }
 
+  /** A channel's or thread's name, for showing mentions. */
+  channelName(id: string): string | undefined {
+    return this.#world.channels.get(id)?.data.name;
+  }
+
+  /** A user's name, for showing mentions. */
+  userName(id: string): string | undefined {
+    return this.#world.users.get(id)?.username;
+  }
+
   /** Commands registered globally, or for one server. */
   commands(guildId?: string): readonly APIApplicationCommand[] {
     return this.#deps.commands.get(guildId ?? '') ?? [];

@@ -3,8 +3,9 @@ import type Keyv from 'keyv';
 import { withTimeout } from './timeout.js';
 
 /**
- * When the scheduler should look at a server again, indexed by minute: a tick reads only the minutes that
- * have come due since the last one, so its work grows with what is due, not with the number of servers.
+ * When the scheduler should look at a server again, indexed by hour: a tick reads only the hour buckets
+ * since the last one it finished (usually one), so its work grows with what is due, not with the number of
+ * servers; catching up after a day offline reads 24 buckets.
  * Entries are hints; the server's own record decides what, if anything, is due (and guarantees each post
  * happens once), so a stale or duplicate hint is harmless and a hint is removed only after it was handled.
  *
@@ -18,7 +19,8 @@ export interface WakeUp {
   readonly at: number;
 }
 
-const MINUTE = 60_000;
+/** Bucket width: an hour keeps a tick to one or two reads and a day's catch-up to 24. */
+const BUCKET = 3_600_000;
 const TIMEOUT_MS = 5000;
 
 export class WakeUps {
@@ -33,40 +35,40 @@ export class WakeUps {
 
   /** Asks to be woken for `guildId` at `at`. */
   async add(guildId: string, at: Date): Promise<void> {
-    const minute = Math.floor(at.getTime() / MINUTE);
+    const bucket = Math.floor(at.getTime() / BUCKET);
     await this.#lock.acquire('index', async () => {
-      const key = this.#bucket(minute);
+      const key = this.#key(bucket);
       const entries = await this.#read(key);
       if (!entries.some((e) => e.guildId === guildId && e.at === at.getTime())) {
         await this.#write(key, [...entries, { guildId, at: at.getTime() }]);
       }
       const cursor = await this.#cursor();
-      if (cursor === undefined || minute < cursor) await this.#setCursor(minute);
+      if (cursor === undefined || bucket < cursor) await this.#setCursor(bucket);
     });
   }
 
-  /** Every hint due at `now`, oldest first. Reads one bucket per minute since the oldest unfinished one. */
+  /** Every hint due at `now`, oldest first. Reads one bucket per hour since the oldest unfinished one. */
   async due(now: Date): Promise<WakeUp[]> {
     const cursor = await this.#cursor();
     if (cursor === undefined) return [];
-    const last = Math.floor(now.getTime() / MINUTE);
+    const last = Math.floor(now.getTime() / BUCKET);
     const due: WakeUp[] = [];
-    for (let minute = cursor; minute <= last; minute++) {
-      due.push(...(await this.#read(this.#bucket(minute))).filter((e) => e.at <= now.getTime()));
+    for (let bucket = cursor; bucket <= last; bucket++) {
+      due.push(...(await this.#read(this.#key(bucket))).filter((e) => e.at <= now.getTime()));
     }
     return due;
   }
 
-  /** Removes handled hints, and moves the cursor past minutes that are empty and over. */
+  /** Removes handled hints, and moves the cursor past hours that are empty and over. */
   async done(handled: readonly WakeUp[], now: Date): Promise<void> {
     await this.#lock.acquire('index', async () => {
-      const byMinute = new Map<number, WakeUp[]>();
+      const byBucket = new Map<number, WakeUp[]>();
       for (const entry of handled) {
-        const minute = Math.floor(entry.at / MINUTE);
-        byMinute.set(minute, [...(byMinute.get(minute) ?? []), entry]);
+        const bucket = Math.floor(entry.at / BUCKET);
+        byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), entry]);
       }
-      for (const [minute, entries] of byMinute) {
-        const key = this.#bucket(minute);
+      for (const [bucket, entries] of byBucket) {
+        const key = this.#key(bucket);
         const left = (await this.#read(key)).filter(
           (e) => !entries.some((h) => h.guildId === e.guildId && h.at === e.at),
         );
@@ -75,19 +77,15 @@ export class WakeUps {
         else await this.#write(key, left);
       }
       let cursor = await this.#cursor();
-      const current = Math.floor(now.getTime() / MINUTE);
-      while (
-        cursor !== undefined &&
-        cursor < current &&
-        (await this.#read(this.#bucket(cursor))).length === 0
-      )
+      const current = Math.floor(now.getTime() / BUCKET);
+      while (cursor !== undefined && cursor < current && (await this.#read(this.#key(cursor))).length === 0)
         cursor++;
       if (cursor !== undefined) await this.#setCursor(cursor);
     });
   }
 
-  #bucket(minute: number): string {
-    return `${this.#owner}:${minute}`;
+  #key(bucket: number): string {
+    return `${this.#owner}:${bucket}`;
   }
 
   async #read(key: string): Promise<WakeUp[]> {
@@ -108,9 +106,9 @@ export class WakeUps {
     )) as number | undefined;
   }
 
-  async #setCursor(minute: number): Promise<void> {
+  async #setCursor(bucket: number): Promise<void> {
     await withTimeout(
-      this.#keyv.set(`${this.#owner}:cursor`, minute),
+      this.#keyv.set(`${this.#owner}:cursor`, bucket),
       TIMEOUT_MS,
       'writing the wake-up cursor',
     );

@@ -35,7 +35,7 @@ describe('npm run playground -- --script', () => {
     );
     expect(transcript).toMatch(/click Context\n\(only you can see this\)\n┌\n│ » Context: /u);
     expect(transcript).toMatch(
-      /click Discuss\n\(only you can see this\)\nOpened a discussion thread: <#\d+>/u,
+      /click Discuss\n\(only you can see this\)\nOpened a discussion thread: #Excerpt: /u,
     );
     expect(transcript).toMatch(/threads\n🧵 Excerpt: /u);
     expect(transcript).toMatch(
@@ -44,6 +44,23 @@ describe('npm run playground -- --script', () => {
     expect(transcript).toMatch(/click Quotes\n\(only you can see this\)/u);
     expect(transcript).toContain('bo in #reading › /crux id:hyperstition ahead:true');
     expect(transcript).toMatch(/clock \+1d\nIt is now /u);
+  });
+
+  it('plays a whole reading schedule by moving the clock', async () => {
+    const { code, transcript } = await playground('test/fixtures/playground-schedule.txt');
+    expect(code, transcript).toBe(0);
+    expect(transcript).toContain(
+      '│ » Reading schedule set\n│ Sessions on Tuesdays at 19:00 (Europe/Berlin) in #reading, 8 in all.',
+    );
+    expect(transcript).toMatch(
+      /bo in #reading › \/schedule skip\n\(only you can see this\)\nOnly facilitators can do that/u,
+    );
+    for (let session = 1; session <= 8; session++) {
+      expect(transcript.match(new RegExp(`Reminder: session ${session},`, 'gu'))).toHaveLength(1);
+      expect(transcript.match(new RegExp(`Session ${session} starts now`, 'gu'))).toHaveLength(1);
+    }
+    expect(transcript.match(/That’s the whole reading list/gu)).toHaveLength(1);
+    expect(transcript).toMatch(/\/progress show\n┌\n│ » Reading progress\n│ ▰▰▰▰▰▰▰▰▰▰ 8\/8 sessions done/u);
   });
 
   it('exits with 1 when a line fails, saying why', async () => {

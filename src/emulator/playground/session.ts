@@ -8,6 +8,7 @@ import {
 } from 'discord-api-types/v10';
 import { type Bot, startBot } from '../../app.js';
 import { loadConfig } from '../../config.js';
+import { nextWakeAt } from '../../core/schedule/plan.js';
 import { silentLogger } from '../../logger.js';
 import {
   type ChannelHandle,
@@ -18,7 +19,7 @@ import {
   startEmulator,
 } from '../index.js';
 import type { MessageView } from '../views.js';
-import { formatMessage } from './terminal.js';
+import { formatMessage, resolveMentions } from './terminal.js';
 
 /** A mistake in what the person typed: shown to them, never a crash. */
 export class PlaygroundError extends Error {
@@ -36,7 +37,7 @@ Then:
   as bo | as ada               switch member (ada has Manage Server, bo does not)
   in general | in reading      switch channel
   channel                      the channel as everyone sees it; threads lists threads
-  clock | clock +2h | clock +1d  show or move the clock forward (scheduled work runs on it)
+  clock | clock +2h | clock +1w  show the time, or move it on and see what the bot posts
   help | quit`;
 
 const DURATIONS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -95,10 +96,24 @@ export class PlaygroundSession {
       DISCORD_API_URL: discord.apiUrl,
       KEYV_URL: `sqlite://${stateFile}`,
     });
-    const bot = await startBot({ config, logger: silentLogger(), clock: () => new Date(now()) });
+    // Scheduled work runs when the person moves the clock, so they see each post as it happens.
+    const bot = await startBot({
+      config,
+      logger: silentLogger(),
+      clock: () => new Date(now()),
+      tickIntervalMs: 0,
+    });
     await bot.ready;
     return new PlaygroundSession({ discord, guild, members, bot, clock, stateDir });
   }
+
+  /** Mentions and timestamps as a member's client shows them. */
+  readonly #resolve = resolveMentions({
+    channel: (id) => this.#discord.channelName(id),
+    user: (id) => this.#discord.userName(id),
+    role: (id) => this.#guild.guild.roles.get(id)?.name,
+    now: () => this.#now(),
+  });
 
   /** "ada in #reading › " */
   get prompt(): string {
@@ -189,7 +204,7 @@ export class PlaygroundSession {
   #show(message: MessageView): string {
     if (message.buttons.length > 0 || message.selects.length > 0) this.#last = message;
     const how = message.via === 'update' ? '(the message changed)\n' : '';
-    return `${how}${formatMessage(message)}`;
+    return `${how}${formatMessage(message, { resolve: this.#resolve })}`;
   }
 
   #lastMessage(): MessageView {
@@ -251,16 +266,64 @@ export class PlaygroundSession {
 
   #channelView(channel: ChannelHandle): string {
     const messages = this.#member.sees(channel).slice(-10);
-    return messages.length > 0 ? messages.map((m) => formatMessage(m)).join('\n\n') : '(no messages)';
+    return messages.length > 0
+      ? messages.map((m) => formatMessage(m, { resolve: this.#resolve })).join('\n\n')
+      : '(no messages)';
   }
 
-  #clockCommand(change: string | undefined): string {
-    if (change) {
-      const match = /^\+(\d+)([mhdw])$/u.exec(change);
-      if (!match) throw new PlaygroundError('Move the clock with +30m, +2h, +1d or +1w.');
-      this.#clock.offset += Number(match[1]) * (DURATIONS[match[2] ?? 'h'] ?? 0);
+  /**
+   * Shows or moves the clock. Moving it runs the scheduler at the new time and shows what the bot posted,
+   * so a whole reading schedule can be played through in a few lines.
+   */
+  async #clockCommand(change: string | undefined): Promise<string> {
+    if (!change) return `It is now ${this.#now().toUTCString()}.`;
+    const match = /^\+(\d+)([mhdw])$/u.exec(change);
+    if (!match) throw new PlaygroundError('Move the clock with +30m, +2h, +1d or +1w.');
+    const seen = new Set(this.#allMessages().map((m) => m.id));
+    const target = this.#now().getTime() + Number(match[1]) * (DURATIONS[match[2] ?? 'h'] ?? 0);
+    // Time passes with the bot running: it wakes at every due time on the way, as it would live.
+    for (let step = 0; step < 200; step++) {
+      const { schedule } = await this.#bot.state.guilds.read(this.#guild.id);
+      const wake = schedule ? nextWakeAt(schedule, this.#bot.corpus.sessions.length) : undefined;
+      if (!wake || wake.getTime() > target || wake.getTime() <= this.#now().getTime() - 60_000) break;
+      this.#setNow(wake.getTime());
+      await this.#bot.scheduler.tick();
     }
-    return `It is now ${new Date(Date.now() + this.#clock.offset).toUTCString()}.`;
+    this.#setNow(target);
+    await this.#bot.scheduler.tick();
+    const posted = this.#allMessages().filter((m) => !seen.has(m.id));
+    return [
+      `It is now ${this.#now().toUTCString()}.`,
+      ...posted.map(
+        (m) => `#${this.#channelName(m.channelId)}:\n${formatMessage(m, { resolve: this.#resolve })}`,
+      ),
+    ].join('\n\n');
+  }
+
+  #now(): Date {
+    return new Date(Date.now() + this.#clock.offset);
+  }
+
+  #setNow(at: number): void {
+    this.#clock.offset = Math.max(this.#clock.offset, at - Date.now());
+  }
+
+  /** Every message in the server's channels and threads, as everyone sees them. */
+  #allMessages(): MessageView[] {
+    return ['reading', 'general'].flatMap((name) => {
+      const channel = this.#guild.channel(name);
+      return [...channel.messages(), ...channel.threads().flatMap((thread) => thread.messages())];
+    });
+  }
+
+  #channelName(channelId: string): string {
+    for (const name of ['reading', 'general']) {
+      const channel = this.#guild.channel(name);
+      if (channel.id === channelId) return name;
+      const thread = channel.threads().find((t) => t.id === channelId);
+      if (thread) return `${name} › ${thread.name}`;
+    }
+    return channelId;
   }
 
   #commands(): readonly APIApplicationCommand[] {

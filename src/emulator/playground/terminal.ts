@@ -5,8 +5,12 @@ import type { MessageView } from '../views.js';
  * ("[1 Another]"), selects list their options, polls their answers with counts. Markdown is left as
  * Discord would receive it, so what is bold or quoted is still visible.
  */
-export function formatMessage(message: MessageView, options: { readonly width?: number } = {}): string {
+export function formatMessage(
+  message: MessageView,
+  options: { readonly width?: number; readonly resolve?: (text: string) => string } = {},
+): string {
   const width = options.width ?? 100;
+  const resolve = options.resolve ?? ((text: string) => text);
   const lines: string[] = [];
   if (message.ephemeral) lines.push('(only you can see this)');
   if (message.content) lines.push(...wrap(message.content, width));
@@ -47,7 +51,46 @@ export function formatMessage(message: MessageView, options: { readonly width?: 
     });
   }
   if (message.threadId) lines.push(`🧵 thread ${message.threadId}`);
-  return lines.join('\n');
+  return resolve(lines.join('\n'));
+}
+
+/** Names for the ids a message may mention, and the time "now" for relative timestamps. */
+export interface MentionNames {
+  readonly channel: (id: string) => string | undefined;
+  readonly user: (id: string) => string | undefined;
+  readonly role: (id: string) => string | undefined;
+  readonly now: () => Date;
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/**
+ * Shows what a member's Discord client would: timestamps as dates in this terminal's time zone (relative
+ * ones from the playground clock), and mentions as names.
+ */
+export function resolveMentions(names: MentionNames): (text: string) => string {
+  return (text) =>
+    text
+      .replace(/<t:(\d+):([a-zA-Z])>/gu, (_, seconds: string, style: string) => {
+        const at = new Date(Number(seconds) * 1000);
+        if (style === 'R') {
+          const delta = at.getTime() - names.now().getTime();
+          const [unit, size] = UNITS.find(([, ms]) => Math.abs(delta) >= ms) ?? ['minute', 60_000];
+          return RELATIVE.format(Math.round(delta / size), unit);
+        }
+        return at.toLocaleString(
+          'en-GB',
+          style === 'D' ? { dateStyle: 'long' } : { dateStyle: 'full', timeStyle: 'short' },
+        );
+      })
+      .replace(/<#(\d+)>/gu, (whole, id: string) => (names.channel(id) ? `#${names.channel(id)}` : whole))
+      .replace(/<@&(\d+)>/gu, (whole, id: string) => (names.role(id) ? `@${names.role(id)}` : whole))
+      .replace(/<@!?(\d+)>/gu, (whole, id: string) => (names.user(id) ? `@${names.user(id)}` : whole));
 }
 
 /** Wraps each paragraph of `text` at word boundaries to `width` columns. */
