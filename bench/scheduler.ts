@@ -31,10 +31,22 @@ const due = new Date('2027-01-05T19:00:00Z');
 async function measure(url: string, servers: number): Promise<{ dueTick: number; idleTick: number }> {
   const state = openState(url, () => undefined);
   let now = start;
-  const scheduler = new Scheduler({ corpus, search, state, poster, clock: () => now, random: seededRandom(1), logger: silentLogger() });
+  const scheduler = new Scheduler({
+    corpus,
+    search,
+    state,
+    poster,
+    clock: () => now,
+    random: seededRandom(1),
+    logger: silentLogger(),
+  });
   for (let i = 0; i < servers; i++) {
     const guildId = String(10_000_000 + i);
-    const schedule = createSchedule({ channelId: '1', weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null }, 8, start);
+    const schedule = createSchedule(
+      { channelId: '1', weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null },
+      8,
+      start,
+    );
     await state.guilds.change(guildId, (record) => ({ record: { ...record, schedule }, result: undefined }));
     await registerNextWake(guildId, { state, corpus });
   }
@@ -46,7 +58,8 @@ async function measure(url: string, servers: number): Promise<{ dueTick: number;
   t = performance.now();
   const report = await scheduler.tick();
   const dueTick = performance.now() - t;
-  if (report.servers !== servers || report.failed !== 0) throw new Error(`unexpected tick: ${JSON.stringify(report)}`);
+  if (report.servers !== servers || report.failed !== 0)
+    throw new Error(`unexpected tick: ${JSON.stringify(report)}`);
   await state.close();
   return { dueTick, idleTick };
 }
