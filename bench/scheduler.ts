@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { createSchedule } from '../src/core/schedule/plan.js';
 import type { Poster } from '../src/jobs/poster.js';
 import { Scheduler } from '../src/jobs/scheduler.js';
-import { registerNextWake } from '../src/jobs/sessions.js';
+import { wakeAtFor } from '../src/jobs/sessions.js';
 import { silentLogger } from '../src/logger.js';
 import { openState } from '../src/state/index.js';
 import { seededRandom, shippedCorpus } from '../test/helpers/context.js';
@@ -29,8 +29,8 @@ const start = new Date('2027-01-04T12:00:00Z');
 const due = new Date('2027-01-05T19:00:00Z');
 
 async function measure(url: string, servers: number): Promise<{ dueTick: number; idleTick: number }> {
-  const state = openState(url, () => undefined);
   let now = start;
+  const state = openState(url, () => undefined, { scheduleWakeAt: wakeAtFor(corpus, () => now) });
   const scheduler = new Scheduler({
     corpus,
     search,
@@ -48,7 +48,6 @@ async function measure(url: string, servers: number): Promise<{ dueTick: number;
       start,
     );
     await state.guilds.change(guildId, (record) => ({ record: { ...record, schedule }, result: undefined }));
-    await registerNextWake(guildId, { state, corpus });
   }
   now = new Date(due.getTime() - 3_600_000);
   let t = performance.now();

@@ -15,8 +15,10 @@ import {
 import {
   checkedInReply,
   checkInsReply,
+  checkInUndoneReply,
   myProgressReply,
   progressReply,
+  sessionSetReply,
 } from '../src/core/replies/progress.js';
 import { notFacilitatorReply } from '../src/core/replies/schedule.js';
 import { PROGRESS_ACTIONS, PROGRESS_COMMAND } from '../src/core/replies/session.js';
@@ -69,6 +71,19 @@ export default defineCommand<ProgressArgs>({
           ),
       )
       .addSubcommand((sub) =>
+        sub
+          .setName('set')
+          .setDescription('Facilitators: correct which session the group is on this week')
+          .addIntegerOption((o) =>
+            o
+              .setName('session')
+              .setDescription('The session the group is reading')
+              .setRequired(true)
+              .setMinValue(1)
+              .setMaxValue(corpus.sessions.length),
+          ),
+      )
+      .addSubcommand((sub) =>
         target(
           sub.setName('mark').setDescription('Facilitators: mark a session, text or section as covered'),
         ),
@@ -99,11 +114,14 @@ export default defineCommand<ProgressArgs>({
         const session = args.session ?? record.progress.session;
         return checkInsReply(session, await ctx.state.checkIns.forSession(ctx.guildId, session));
       }
+      case 'set':
       case 'mark':
       case 'unmark':
         if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId))
           return notFacilitatorReply(record.facilitatorRoleId);
-        return mark(args, args.subcommand === 'mark', ctx);
+        return args.subcommand === 'set'
+          ? setSession(args.session ?? 0, ctx)
+          : mark(args, args.subcommand === 'mark', ctx);
       default:
         return progressReply(ctx.corpus, record.progress, record.schedule);
     }
@@ -139,6 +157,11 @@ export default defineCommand<ProgressArgs>({
         reply: checkedInReply(session, await ctx.state.checkIns.add(ctx.guildId, session, ctx.userId)),
       };
     },
+    async [PROGRESS_ACTIONS.undo](params, ctx): Promise<Outcome> {
+      const session = intParam(params, 's', 0);
+      const removed = session > 0 && (await ctx.state.checkIns.remove(ctx.guildId, session, ctx.userId));
+      return { type: 'update', reply: checkInUndoneReply(session, removed) };
+    },
   },
 });
 
@@ -169,4 +192,15 @@ async function mark(args: ProgressArgs, covered: boolean, ctx: CommandContext): 
   return {
     content: `${describeTarget(corpus, target)} is now marked ${covered ? 'covered' : 'not covered'} (${sections.length} section${sections.length === 1 ? '' : 's'}). ${progressBar(done, corpus.sessions.length)} sessions done.`,
   };
+}
+
+/** A facilitator's correction of the group's week: what /excerpt and /crux draw from, and the check-ins shown. */
+async function setSession(session: number, ctx: CommandContext): Promise<Reply> {
+  if (!ctx.corpus.sessions.some((s) => s.number === session))
+    return notice(`The reading list has sessions 1 to ${ctx.corpus.sessions.length}.`);
+  const schedule = await ctx.state.guilds.change(ctx.guildId, (record) => ({
+    record: { ...record, progress: { ...record.progress, session } },
+    result: record.schedule,
+  }));
+  return sessionSetReply(ctx.corpus, session, schedule);
 }

@@ -1,7 +1,12 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { ChannelType, InteractionContextType } from 'discord-api-types/v10';
 import { type CommandContext, defineCommand } from '../src/command.js';
-import { isFacilitator, listPermissions, SCHEDULE_CHANNEL_PERMISSIONS } from '../src/core/access.js';
+import {
+  canManageServer,
+  isFacilitator,
+  listPermissions,
+  SCHEDULE_CHANNEL_PERMISSIONS,
+} from '../src/core/access.js';
 import { intParam } from '../src/core/custom-id.js';
 import { localTime } from '../src/core/format.js';
 import {
@@ -28,7 +33,6 @@ import {
   skipSession,
 } from '../src/core/schedule/plan.js';
 import { suggestZones, WEEKDAYS } from '../src/core/schedule/time.js';
-import { registerNextWake } from '../src/jobs/sessions.js';
 import type { GuildRecord } from '../src/state/index.js';
 
 type ScheduleArgs = {
@@ -108,7 +112,7 @@ export default defineCommand<ScheduleArgs>({
             o
               .setName('grace')
               .setDescription('Hours a session missed while Crux was offline may still be posted (default 6)')
-              .setMinValue(0)
+              .setMinValue(1)
               .setMaxValue(48),
           ),
       )
@@ -258,7 +262,7 @@ function change(
 }
 
 /**
- * Applies a change under the server's lock, registers when the scheduler should next look at the server,
+ * Applies a change under the server's lock (the state layer records when the scheduler should next look),
  * and answers with what changed (in the channel) or why not (privately).
  */
 async function changeSchedule(ctx: CommandContext, apply: ScheduleChange): Promise<Reply> {
@@ -276,7 +280,6 @@ async function changeSchedule(ctx: CommandContext, apply: ScheduleChange): Promi
       }
     },
   );
-  await registerNextWake(ctx.guildId, ctx);
   return result;
 }
 
@@ -309,30 +312,33 @@ async function setup(args: ScheduleArgs, ctx: CommandContext): Promise<Reply> {
     if (error instanceof ScheduleError) return notice(error.message);
     throw error;
   }
-  const reply = await ctx.state.guilds.change(ctx.guildId, (record) => {
-    const schedule = record.schedule ? rescheduleWith(record.schedule, fresh, total) : fresh;
+  return ctx.state.guilds.change(ctx.guildId, (record) => {
+    let schedule: Schedule;
+    try {
+      schedule = record.schedule ? rescheduleWith(record.schedule, fresh, total, ctx.now) : fresh;
+    } catch (error) {
+      if (error instanceof ScheduleError) return { record, result: notice(error.message) };
+      throw error;
+    }
     return {
       record: { ...record, schedule },
       result: setupReply(ctx.corpus, schedule, record.schedule !== null),
     };
   });
-  await registerNextWake(ctx.guildId, ctx);
-  return reply;
 }
 
 async function setFacilitator(roleId: string | undefined, ctx: CommandContext): Promise<Reply> {
-  if (!ctx.permissions.member.has('ManageGuild') && !ctx.permissions.member.has('Administrator')) {
+  if (!canManageServer(ctx.permissions)) {
     return notice('Only members with the **Manage Server** permission can choose the facilitator role.');
   }
-  await ctx.state.guilds.change(ctx.guildId, (record) => ({
+  const schedule = await ctx.state.guilds.change(ctx.guildId, (record) => ({
     record: { ...record, facilitatorRoleId: roleId ?? null },
-    result: undefined,
+    result: record.schedule,
   }));
-  return {
-    content: roleId
-      ? `Members with the <@&${roleId}> role can now manage the reading schedule and mark progress, as can members with Manage Server.`
-      : 'The facilitator role is cleared: only members with Manage Server can manage the schedule.',
-  };
+  const what = roleId
+    ? `Members with the <@&${roleId}> role can now manage the reading schedule and mark progress, as can members with Manage Server.`
+    : 'The facilitator role is cleared: only members with Manage Server can manage the schedule.';
+  return schedule ? changedReply(ctx.corpus, schedule, what) : { content: what };
 }
 
 function missingPermissions(granted: ReadonlySet<string> | undefined): string[] {

@@ -10,6 +10,7 @@ import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
 import { DiscordPoster } from './discord/poster.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { wakeAtFor } from './jobs/sessions.js';
 import type { Logger } from './logger.js';
 import { openState, type State } from './state/index.js';
 
@@ -42,7 +43,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, logger } = options;
   const corpus = await loadValidCorpus();
   const search = new CorpusSearch(corpus);
-  const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'));
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'), {
+    scheduleWakeAt: wakeAtFor(corpus, clock),
+  });
   try {
     await state.check();
   } catch (error) {
@@ -50,8 +55,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const client = createClient({ apiUrl: config.apiUrl });
-  const clock = options.clock ?? (() => new Date());
-  const random = options.random ?? Math.random;
   const dispatcher = createDispatcher({
     commands: options.commands ?? commands,
     corpus,

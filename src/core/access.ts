@@ -1,3 +1,5 @@
+import { listAnd } from './format.js';
+
 /** What an interaction's channel and permissions allow, as plain data. */
 
 /** The kind of channel an interaction came from, as far as commands care. */
@@ -19,10 +21,13 @@ export function isFacilitator(
   facilitatorRoleId: string | null,
 ): boolean {
   return (
-    permissions.member.has('ManageGuild') ||
-    permissions.member.has('Administrator') ||
-    (facilitatorRoleId !== null && memberRoles.includes(facilitatorRoleId))
+    canManageServer(permissions) || (facilitatorRoleId !== null && memberRoles.includes(facilitatorRoleId))
   );
+}
+
+/** Whether the member has Manage Server (or Administrator): server admins, who choose the facilitator role. */
+export function canManageServer(permissions: Permissions): boolean {
+  return permissions.member.has('ManageGuild') || permissions.member.has('Administrator');
 }
 
 /** What the bot needs in a channel to run the reading schedule there. */
@@ -35,9 +40,7 @@ export const SCHEDULE_CHANNEL_PERMISSIONS = [
   'SendMessagesInThreads',
 ] as const;
 
-const AND = new Intl.ListFormat('en', { type: 'conjunction' });
-
 /** "**View Channel**, **Send Messages**, and **Embed Links**": permission names for a message. */
 export function listPermissions(names: readonly string[]): string {
-  return AND.format(names.map((name) => `**${name.replace(/(?<=[a-z])(?=[A-Z])/gu, ' ')}**`));
+  return listAnd(names.map((name) => `**${name.replace(/(?<=[a-z])(?=[A-Z])/gu, ' ')}**`));
 }

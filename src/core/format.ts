@@ -43,3 +43,10 @@ export function localTime(date: Date, style: 'full' | 'date' | 'relative' = 'ful
   };
   return time(date, styles[style]);
 }
+
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** "a, b, and c". */
+export function listAnd(items: readonly string[]): string {
+  return AND.format(items);
+}

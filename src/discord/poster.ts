@@ -18,7 +18,7 @@ const MISSING_ACCESS = 50001;
 const MISSING_PERMISSIONS = 50013;
 const THREAD_ALREADY_EXISTS = 160004;
 
-/** Scheduled posts through discord.js. Refusals only a person can fix become `PostError`s; others rethrow. */
+/** Scheduled posts through discord.js. Discord's refusals become `PostError`s; other failures rethrow. */
 export class DiscordPoster implements Poster {
   readonly #client: Client;
   readonly #logger: Logger;
@@ -124,10 +124,17 @@ function position(channel: GuildBasedChannel): number {
   return 'position' in channel ? channel.position : 0;
 }
 
+/**
+ * Discord's refusals as `PostError`s: any 4xx is an answer that will not change by retrying (discord.js
+ * already waits out 429s), so the schedule pauses instead of looping. 5xx and network errors pass through
+ * and are retried later.
+ */
 function asPostError(error: unknown): unknown {
   if (!(error instanceof DiscordAPIError)) return error;
   if (error.code === UNKNOWN_CHANNEL) return new PostError('channel-missing', error.message);
   if (error.code === MISSING_ACCESS || error.code === MISSING_PERMISSIONS)
     return new PostError('no-permission', error.message);
+  if (error.status >= 400 && error.status < 500 && error.status !== 429)
+    return new PostError('rejected', `${error.code}: ${error.message}`);
   return error;
 }

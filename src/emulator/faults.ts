@@ -1,6 +1,6 @@
 /**
- * Faults on demand, matched by route ("POST /channels/:channelId/messages") and used up one request at a
- * time: rate limits (per route or global), server errors, slow answers. The gateway can also be dropped.
+ * Faults on demand, matched by route ("POST /channels/:channelId/messages") or by one exact request
+ * ("POST /channels/123/messages"), and used up one request at a time: rate limits (per route or global), server errors, slow answers. The gateway can also be dropped.
  */
 export type FaultKind =
   | { readonly type: 'rate-limit'; readonly retryAfterSeconds: number; readonly global: boolean }
@@ -51,9 +51,11 @@ export class Faults {
     this.#rules.length = 0;
   }
 
-  /** The fault to serve for a request, using it up. */
-  take(route: string): FaultKind | undefined {
-    const rule = this.#rules.find((r) => r.remaining > 0 && (r.route === route || r.route === '*'));
+  /** The fault to serve for a request (its route, and its actual method and path), using it up. */
+  take(route: string, request: string): FaultKind | undefined {
+    const rule = this.#rules.find(
+      (r) => r.remaining > 0 && (r.route === route || r.route === request || r.route === '*'),
+    );
     if (!rule) return undefined;
     rule.remaining--;
     this.served.push({ route, fault: rule.fault });

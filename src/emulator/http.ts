@@ -120,7 +120,7 @@ export class HttpApi {
       if (route.auth && req.headers.authorization !== `Bot ${this.#token}`) {
         throw new DiscordHttpError(401, ErrorCode.General, '401: Unauthorized');
       }
-      const fault = this.#faults.take(route.name);
+      const fault = this.#faults.take(route.name, `${method} ${path}`);
       if (fault?.type === 'slow') await sleep(fault.delayMs);
       if (fault?.type === 'rate-limit') {
         status = 429;

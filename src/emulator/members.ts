@@ -155,6 +155,17 @@ export class Member {
     return this.user.username;
   }
 
+  /** Gives the member a role (from `GuildHandle.addRole`), as a server admin would. */
+  giveRole(roleId: string): void {
+    const member = this.guild.guild.members.get(this.id);
+    if (!member || !this.guild.guild.roles.has(roleId)) throw new Error(`no role ${roleId} for ${this.name}`);
+    if (!member.roles.includes(roleId)) member.roles.push(roleId);
+    this.deps.gateway.dispatch('GUILD_MEMBER_UPDATE', {
+      ...this.deps.world.memberPayload(this.guild.guild, this.id),
+      guild_id: this.guild.guild.id,
+    });
+  }
+
   /**
    * Runs a slash command ("excerpt", or "schedule setup" for a subcommand) in a channel (the server's
    * first channel by default) and resolves with what the member sees. Rejects with `InteractionFailed`

@@ -71,14 +71,28 @@ const SNOWFLAKE = /^\d{1,25}$/u;
 /** How long one storage call may take before the command fails instead of hanging. */
 const STORAGE_TIMEOUT_MS = 5000;
 
+/** How a GuildStore is set up. */
+export interface GuildStoreOptions {
+  /** How long one storage call may take. */
+  readonly timeoutMs?: number;
+  /**
+   * Called with a server's new schedule before it is written, so what depends on it (the wake-up index) is
+   * never behind the record: if this throws, the change is not written.
+   */
+  readonly onScheduleChange?: (guildId: string, schedule: Schedule) => Promise<void>;
+}
+
 export class GuildStore {
   readonly #keyv: Keyv;
   readonly #timeoutMs: number;
   readonly #lock: AsyncLock;
 
-  constructor(keyv: Keyv, options: { readonly timeoutMs?: number } = {}) {
+  readonly #onScheduleChange: GuildStoreOptions['onScheduleChange'];
+
+  constructor(keyv: Keyv, options: GuildStoreOptions = {}) {
     this.#keyv = keyv;
     this.#timeoutMs = options.timeoutMs ?? STORAGE_TIMEOUT_MS;
+    this.#onScheduleChange = options.onScheduleChange;
     // Waiting for a server's lock is bounded too, so one stuck call cannot queue that server's commands forever.
     this.#lock = new AsyncLock({
       maxPending: 10_000,
@@ -93,17 +107,21 @@ export class GuildStore {
   }
 
   /**
-   * Reads, changes and writes the server's record under its lock. If `fn` throws, nothing is written.
+   * Reads, changes and writes the server's record under its lock. If `fn` (or the schedule hook) throws,
+   * nothing is written.
    * Within one process this serializes every write to a server; across processes each server must have one
    * owner (the shard that holds it).
    */
   async change<R>(guildId: string, fn: (current: GuildRecord) => Change<R>): Promise<R> {
     const id = key(guildId);
     return this.#lock.acquire(id, async () => {
-      const { record, result } = fn(migrate(await this.#get(id)));
+      const before = migrate(await this.#get(id));
+      const { record, result } = fn(before);
+      if (record.schedule && record.schedule !== before.schedule)
+        await this.#onScheduleChange?.(guildId, record.schedule);
       await withTimeout(
         this.#keyv.set(id, GuildRecordSchema.parse(record)),
-        STORAGE_TIMEOUT_MS,
+        this.#timeoutMs,
         'writing server state',
       );
       return result;

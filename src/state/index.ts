@@ -1,3 +1,4 @@
+import type { Schedule } from '../core/schedule/plan.js';
 import { CheckIns } from './checkins.js';
 import { GuildStore } from './guilds.js';
 import { StoreFactory } from './stores.js';
@@ -26,16 +27,37 @@ export class StateUnavailableError extends Error {
   override name = 'StateUnavailableError';
 }
 
+/** How the bot's state is opened. */
+export interface StateOptions {
+  /**
+   * When the scheduler should next look at a server with this schedule. Given, every change to a schedule
+   * adds that wake-up to the index in the same step, so no caller can forget it.
+   */
+  readonly scheduleWakeAt?: (schedule: Schedule) => Date | undefined;
+}
+
 /** Opens the bot's state. Storage errors are reported to `onError` and thrown to the caller. */
-export function openState(url: string, onError: (error: unknown) => void): State {
+export function openState(url: string, onError: (error: unknown) => void, options: StateOptions = {}): State {
   const stores = new StoreFactory(url, onError);
-  const guilds = new GuildStore(stores.open('guilds'));
+  const wakeUps = new WakeUps(stores.open('wakeups'));
+  const { scheduleWakeAt } = options;
+  const guilds = new GuildStore(stores.open('guilds'), {
+    ...(scheduleWakeAt
+      ? {
+          onScheduleChange: async (guildId, schedule) => {
+            const at = scheduleWakeAt(schedule);
+            if (at) await wakeUps.add(guildId, at);
+          },
+        }
+      : {}),
+  });
   return {
     guilds,
-    wakeUps: new WakeUps(stores.open('wakeups')),
+    wakeUps,
     checkIns: new CheckIns(stores.open('checkins')),
     async check() {
       try {
+        await stores.check();
         await guilds.read('0');
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

@@ -31,6 +31,14 @@ export class StoreFactory {
     return keyv;
   }
 
+  /**
+   * Reads once from every store opened so far, one at a time. This connects each (a Redis client refuses
+   * commands sent while it is still connecting) and reports an unreachable store at start.
+   */
+  async check(): Promise<void> {
+    for (const keyv of this.#opened) await keyv.get('crux-check');
+  }
+
   /** Closes every store this factory opened. */
   async close(): Promise<void> {
     await Promise.allSettled(this.#opened.map((keyv) => keyv.disconnect()));

@@ -1,27 +1,35 @@
+import { randomUUID } from 'node:crypto';
 import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
 import { withTimeout } from './timeout.js';
 
 /**
- * When the scheduler should look at a server again, indexed by hour: a tick reads only the hour buckets
- * since the last one it finished (usually one), so its work grows with what is due, not with the number of
- * servers; catching up after a day offline reads 24 buckets.
- * Entries are hints; the server's own record decides what, if anything, is due (and guarantees each post
- * happens once), so a stale or duplicate hint is harmless and a hint is removed only after it was handled.
+ * When the scheduler should look at a server again, indexed by hour: a tick reads only the hours since the
+ * last one it finished (usually one), so its work grows with what is due, not with the number of servers;
+ * catching up after a day offline reads 24 hours. Each hour is split into slots by server, so adding a
+ * hint rewrites a small list and a thousand servers due in one hour do not make each write longer.
  *
- * Each process keeps its own index (`owner`), since bucket writes are serialized only within a process:
- * with several shards, each owns its servers and their wake-ups.
+ * Entries are hints: the server's own record decides what, if anything, is due (and guarantees each post
+ * happens once), so an extra hint is harmless. Each hint has its own id, and `done` removes exactly the
+ * hints a tick handled, so a hint added while the tick ran is never lost, even for the same instant.
+ *
+ * Writes are serialized within this process only: with several processes, each must own its servers and
+ * use its own `owner` (one per shard).
  */
 
 /** A hint that `guildId` may have something due at `at` (epoch ms). */
 export interface WakeUp {
+  readonly id: string;
   readonly guildId: string;
   readonly at: number;
 }
 
-/** Bucket width: an hour keeps a tick to one or two reads and a day's catch-up to 24. */
-const BUCKET = 3_600_000;
+const HOUR = 3_600_000;
+/** Slots per hour: a tick reads this many keys per hour (one call where the store can read many at once). */
+const SLOTS = 16;
 const TIMEOUT_MS = 5000;
+const READ_BATCH = 256;
+const CURSOR = 'cursor';
 
 export class WakeUps {
   readonly #keyv: Keyv;
@@ -35,57 +43,78 @@ export class WakeUps {
 
   /** Asks to be woken for `guildId` at `at`. */
   async add(guildId: string, at: Date): Promise<void> {
-    const bucket = Math.floor(at.getTime() / BUCKET);
-    await this.#lock.acquire('index', async () => {
-      const key = this.#key(bucket);
-      const entries = await this.#read(key);
-      if (!entries.some((e) => e.guildId === guildId && e.at === at.getTime())) {
-        await this.#write(key, [...entries, { guildId, at: at.getTime() }]);
-      }
+    const hour = Math.floor(at.getTime() / HOUR);
+    const key = this.#key(hour, slotOf(guildId));
+    await this.#lock.acquire(key, async () => {
+      await this.#write(key, [...(await this.#read(key)), { id: randomUUID(), guildId, at: at.getTime() }]);
+    });
+    // After the write, so `done` either sees the hint or has already moved past the hour we now move back to.
+    await this.#lock.acquire(CURSOR, async () => {
       const cursor = await this.#cursor();
-      if (cursor === undefined || bucket < cursor) await this.#setCursor(bucket);
+      if (cursor === undefined || hour < cursor) await this.#setCursor(hour);
     });
   }
 
-  /** Every hint due at `now`, oldest first. Reads one bucket per hour since the oldest unfinished one. */
+  /** Every hint due at `now`, oldest first. Reads the hours since the oldest one not yet cleared. */
   async due(now: Date): Promise<WakeUp[]> {
     const cursor = await this.#cursor();
     if (cursor === undefined) return [];
-    const last = Math.floor(now.getTime() / BUCKET);
-    const due: WakeUp[] = [];
-    for (let bucket = cursor; bucket <= last; bucket++) {
-      due.push(...(await this.#read(this.#key(bucket))).filter((e) => e.at <= now.getTime()));
-    }
-    return due;
+    const keys: string[] = [];
+    for (let hour = cursor; hour <= Math.floor(now.getTime() / HOUR); hour++)
+      keys.push(...this.#hourKeys(hour));
+    return (await this.#readMany(keys))
+      .flat()
+      .filter((hint) => hint.at <= now.getTime())
+      .sort((a, b) => a.at - b.at);
   }
 
-  /** Removes handled hints, and moves the cursor past hours that are empty and over. */
+  /** Removes the hints a tick handled, and moves the cursor past hours that are empty and over. */
   async done(handled: readonly WakeUp[], now: Date): Promise<void> {
-    await this.#lock.acquire('index', async () => {
-      const byBucket = new Map<number, WakeUp[]>();
-      for (const entry of handled) {
-        const bucket = Math.floor(entry.at / BUCKET);
-        byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), entry]);
-      }
-      for (const [bucket, entries] of byBucket) {
-        const key = this.#key(bucket);
-        const left = (await this.#read(key)).filter(
-          (e) => !entries.some((h) => h.guildId === e.guildId && h.at === e.at),
-        );
-        if (left.length === 0)
-          await withTimeout(this.#keyv.delete(key), TIMEOUT_MS, 'clearing a wake-up bucket');
-        else await this.#write(key, left);
-      }
+    const byKey = new Map<string, Set<string>>();
+    for (const hint of handled) {
+      const key = this.#key(Math.floor(hint.at / HOUR), slotOf(hint.guildId));
+      byKey.set(key, (byKey.get(key) ?? new Set()).add(hint.id));
+    }
+    for (const [key, ids] of byKey) {
+      await this.#lock.acquire(key, async () => {
+        const left = (await this.#read(key)).filter((hint) => !ids.has(hint.id));
+        if (left.length > 0) await this.#write(key, left);
+        else await withTimeout(this.#keyv.delete(key), TIMEOUT_MS, 'clearing wake-ups');
+      });
+    }
+    await this.#lock.acquire(CURSOR, async () => {
       let cursor = await this.#cursor();
-      const current = Math.floor(now.getTime() / BUCKET);
-      while (cursor !== undefined && cursor < current && (await this.#read(this.#key(cursor))).length === 0)
-        cursor++;
-      if (cursor !== undefined) await this.#setCursor(cursor);
+      const current = Math.floor(now.getTime() / HOUR);
+      const start = cursor;
+      while (cursor !== undefined && cursor < current && (await this.#hourIsEmpty(cursor))) cursor++;
+      if (cursor !== start && cursor !== undefined) await this.#setCursor(cursor);
     });
   }
 
-  #key(bucket: number): string {
-    return `${this.#owner}:${bucket}`;
+  async #hourIsEmpty(hour: number): Promise<boolean> {
+    return (await this.#readMany(this.#hourKeys(hour))).every((list) => list.length === 0);
+  }
+
+  /** Reads many lists, a bounded number of keys per call (SQL stores cap a query's parameters). */
+  async #readMany(keys: readonly string[]): Promise<WakeUp[][]> {
+    const lists: WakeUp[][] = [];
+    for (let i = 0; i < keys.length; i += READ_BATCH) {
+      const batch = (await withTimeout(
+        this.#keyv.getMany(keys.slice(i, i + READ_BATCH)),
+        TIMEOUT_MS,
+        'reading wake-ups',
+      )) as (WakeUp[] | undefined)[];
+      lists.push(...batch.map((list) => list ?? []));
+    }
+    return lists;
+  }
+
+  #hourKeys(hour: number): string[] {
+    return Array.from({ length: SLOTS }, (_, slot) => this.#key(hour, slot));
+  }
+
+  #key(hour: number, slot: number): string {
+    return `${this.#owner}:${hour}:${slot}`;
   }
 
   async #read(key: string): Promise<WakeUp[]> {
@@ -94,23 +123,30 @@ export class WakeUps {
     );
   }
 
-  async #write(key: string, entries: WakeUp[]): Promise<void> {
-    await withTimeout(this.#keyv.set(key, entries), TIMEOUT_MS, 'writing wake-ups');
+  async #write(key: string, hints: WakeUp[]): Promise<void> {
+    await withTimeout(this.#keyv.set(key, hints), TIMEOUT_MS, 'writing wake-ups');
   }
 
   async #cursor(): Promise<number | undefined> {
     return (await withTimeout(
-      this.#keyv.get(`${this.#owner}:cursor`),
+      this.#keyv.get(`${this.#owner}:${CURSOR}`),
       TIMEOUT_MS,
       'reading the wake-up cursor',
     )) as number | undefined;
   }
 
-  async #setCursor(bucket: number): Promise<void> {
+  async #setCursor(hour: number): Promise<void> {
     await withTimeout(
-      this.#keyv.set(`${this.#owner}:cursor`, bucket),
+      this.#keyv.set(`${this.#owner}:${CURSOR}`, hour),
       TIMEOUT_MS,
       'writing the wake-up cursor',
     );
   }
+}
+
+/** A server's slot within an hour: stable, and spread evenly over snowflake ids. */
+function slotOf(guildId: string): number {
+  let hash = 0;
+  for (let i = 0; i < guildId.length; i++) hash = (hash * 31 + guildId.charCodeAt(i)) >>> 0;
+  return hash % SLOTS;
 }

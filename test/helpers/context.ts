@@ -3,6 +3,7 @@ import { type CommandContext, defineAll } from '../../src/command.js';
 import { loadValidCorpus } from '../../src/core/corpus/read.js';
 import type { Corpus } from '../../src/core/corpus/types.js';
 import { CorpusSearch } from '../../src/core/search.js';
+import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { openState, type State } from '../../src/state/index.js';
 
 /** The shipped corpus and its search index, loaded once per test file. */
@@ -40,18 +41,23 @@ export const EVERYDAY_PERMISSIONS = [
  */
 export async function testContext(overrides: Partial<CommandContext> = {}): Promise<CommandContext> {
   const { corpus, search } = await shippedCorpus();
+  const now = overrides.now ?? new Date('2026-11-22T12:00:00Z');
   const state: State =
     overrides.state ??
-    openState('memory:', (error) => {
-      throw error;
-    });
+    openState(
+      'memory:',
+      (error) => {
+        throw error;
+      },
+      { scheduleWakeAt: wakeAtFor(corpus, () => now) },
+    );
   return {
     interactionId: '1000000000000000001',
     guildId: '200000000000000001',
     channelId: '300000000000000001',
     channelKind: 'text',
     userId: '400000000000000001',
-    now: new Date('2026-11-22T12:00:00Z'),
+    now,
     permissions: { member: new Set(EVERYDAY_PERMISSIONS), bot: new Set(EVERYDAY_PERMISSIONS) },
     memberRoles: [],
     botPermissionsIn: () => new Set(EVERYDAY_PERMISSIONS),

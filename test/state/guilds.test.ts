@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createSchedule } from '../../src/core/schedule/plan.js';
 import { GuildStore } from '../../src/state/guilds.js';
 import { openState, type State, StateUnavailableError } from '../../src/state/index.js';
+import { StoreFactory } from '../../src/state/stores.js';
 import { StorageTimeoutError } from '../../src/state/timeout.js';
+import { WakeUps } from '../../src/state/wakeups.js';
 
 const tempDir = mkdtempSync(path.join(tmpdir(), 'crux-state-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -98,6 +101,70 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
         }),
       ).rejects.toThrow('boom');
       expect((await state.guilds.read(guildId)).cruxes.shown).toEqual(['kept']);
+    } finally {
+      await state.close();
+    }
+  });
+
+  it('keeps a wake-up index: hints in several slots and hours, read back in order, cleared once handled', async () => {
+    const stores = new StoreFactory(url(), (error) => {
+      throw error;
+    });
+    // Its own owner, so runs against the shared Redis and PostgreSQL never see each other's hints.
+    const wakeUps = new WakeUps(stores.open('wakeups'), `test-${newGuildId()}`);
+    try {
+      await stores.check();
+      const base = Date.parse('2027-01-05T18:00:00Z');
+      const guilds = Array.from({ length: 40 }, () => newGuildId());
+      await Promise.all(guilds.map((g, i) => wakeUps.add(g, new Date(base + i * 300_000))));
+      const now = new Date(base + 2 * 3_600_000);
+      const due = await wakeUps.due(now);
+      expect(due.map((d) => d.guildId)).toEqual(guilds.slice(0, 25));
+      await wakeUps.done(due, now);
+      expect((await wakeUps.due(new Date(base + 4 * 3_600_000))).map((d) => d.guildId)).toEqual(
+        guilds.slice(25),
+      );
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('records the wake-up of every schedule change, and writes no change whose wake-up it cannot record', async () => {
+    const wakeAt = new Date('2027-01-05T18:00:00Z');
+    let failing = false;
+    const state = openState(
+      url(),
+      (error) => {
+        throw error;
+      },
+      {
+        scheduleWakeAt: () => {
+          if (failing) throw new Error('index unavailable');
+          return wakeAt;
+        },
+      },
+    );
+    const guildId = newGuildId();
+    const schedule = createSchedule(
+      { channelId: '1', weekday: 2, time: '19:00', zone: 'UTC' },
+      8,
+      new Date('2027-01-01T00:00:00Z'),
+    );
+    try {
+      await state.guilds.change(guildId, (record) => ({
+        record: { ...record, schedule },
+        result: undefined,
+      }));
+      expect((await state.wakeUps.due(wakeAt)).filter((d) => d.guildId === guildId)).toHaveLength(1);
+      failing = true;
+      const paused = { ...schedule, status: 'paused' as const };
+      await expect(
+        state.guilds.change(guildId, (record) => ({
+          record: { ...record, schedule: paused },
+          result: undefined,
+        })),
+      ).rejects.toThrow('index unavailable');
+      expect((await state.guilds.read(guildId)).schedule?.status).toBe('active');
     } finally {
       await state.close();
     }

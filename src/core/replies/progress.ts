@@ -1,9 +1,11 @@
 import type { Corpus } from '../corpus/types.js';
+import { encodeCustomId } from '../custom-id.js';
 import { literal } from '../format.js';
 import { progressBar, sessionsDone, textCoverage } from '../progress.js';
 import { CRUX_COLOR, notice, type Reply } from '../reply.js';
 import type { Schedule } from '../schedule/plan.js';
 import { nextSessionSentence } from './schedule.js';
+import { PROGRESS_ACTIONS, PROGRESS_COMMAND } from './session.js';
 
 /** /progress: sessions done, the texts and sections covered, and what comes next. */
 export function progressReply(
@@ -64,24 +66,64 @@ export function myProgressReply(corpus: Corpus, checkedIn: readonly number[], cu
   };
 }
 
+/** How many names the check-in list shows before saying how many more. */
+const CHECK_IN_NAMES = 80;
+
 /** Who has checked in for a session, for facilitators, privately. Mentions show names but ping no one. */
 export function checkInsReply(session: number, members: readonly string[]): Reply {
+  if (members.length === 0) return notice(`Nobody has checked in for session ${session} yet.`);
+  const shown = members.slice(0, CHECK_IN_NAMES).map((id) => `<@${id}>`);
+  const more = members.length - shown.length;
   return notice(
-    members.length === 0
-      ? `Nobody has checked in for session ${session} yet.`
-      : `Checked in for session ${session} (${members.length}): ${members.map((id) => `<@${id}>`).join(', ')}`,
+    `Checked in for session ${session} (${members.length}): ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`,
   );
 }
 
-/** The answer to pressing I've read it. */
+/** The answer to pressing I've read it, privately, with a way to take it back. */
 export function checkedInReply(
   session: number,
   result: { readonly already: boolean; readonly count: number },
 ): Reply {
   const others = result.count - 1;
-  return notice(
-    result.already
+  return {
+    content: result.already
       ? `You had already checked in for session ${session}. \`/progress me\` shows all your check-ins.`
       : `Checked in for session ${session}. ${others === 0 ? 'You are the first.' : `${others} other${others === 1 ? '' : 's'} ${others === 1 ? 'has' : 'have'} too.`}`,
+    components: [
+      [
+        {
+          type: 'button',
+          customId: encodeCustomId(PROGRESS_COMMAND, PROGRESS_ACTIONS.undo, { s: session }),
+          label: 'Take it back',
+          style: 'secondary',
+        },
+      ],
+    ],
+    ephemeral: true,
+  };
+}
+
+/** After Take it back. */
+export function checkInUndoneReply(session: number, removed: boolean): Reply {
+  return notice(
+    removed
+      ? `Your check-in for session ${session} is taken back. Press **I’ve read it** again whenever you like.`
+      : `You were not checked in for session ${session}; nothing changed.`,
   );
+}
+
+/** A facilitator's correction of the group's week, with what it means for the schedule. */
+export function sessionSetReply(corpus: Corpus, session: number, schedule: Schedule | null): Reply {
+  const title = corpus.sessions[session - 1]?.title ?? '';
+  const lines = [
+    `The group is now on session ${session}, **${literal(title)}**. \`/excerpt\` and \`/crux\` draw from it; later sessions only with \`ahead\`.`,
+  ];
+  if (schedule) {
+    lines.push(nextSessionSentence(corpus, schedule));
+    if (schedule.status !== 'finished' && schedule.next !== session + 1 && session < corpus.sessions.length)
+      lines.push(
+        `To post session ${session + 1} next instead, use \`/schedule next session:${session + 1}\`.`,
+      );
+  }
+  return { content: lines.join('\n') };
 }

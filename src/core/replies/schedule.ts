@@ -1,10 +1,11 @@
-import type { Corpus, Session } from '../corpus/types.js';
+import type { Corpus } from '../corpus/types.js';
 import { encodeCustomId } from '../custom-id.js';
-import { literal, localTime, readingTimeLabel } from '../format.js';
+import { literal, localTime } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
 import { CRUX_COLOR, notice, type Reply } from '../reply.js';
 import { type Schedule, upcoming } from '../schedule/plan.js';
 import { WEEKDAYS } from '../schedule/time.js';
+import { readingLines } from './readings.js';
 import { pauseReasonText } from './session.js';
 
 /** The /schedule command's name and its confirmation button. */
@@ -19,15 +20,6 @@ export const SCHEDULE_ACTIONS = {
 export function describeRhythm(schedule: Schedule): string {
   const { weekday, time, zone, channelId } = schedule.settings;
   return `${WEEKDAYS[weekday - 1]}s at ${time} (${zone}) in <#${channelId}>`;
-}
-
-/** One line per reading of a session: title, sections, words and reading time. */
-export function readingLines(corpus: Corpus, session: Session): string[] {
-  return session.readings.map((reading) => {
-    const title = corpus.textById.get(reading.textId)?.title ?? reading.textId;
-    const sections = reading.sections.map((s) => literal(s.heading)).join(' · ');
-    return `**${literal(title)}**: ${sections} · ${reading.words.toLocaleString('en')} words · ${readingTimeLabel(reading.words)}`;
-  });
 }
 
 /** The next session as a sentence, or what stops it. */

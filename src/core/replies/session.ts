@@ -1,19 +1,17 @@
+import { listPermissions, SCHEDULE_CHANNEL_PERMISSIONS } from '../access.js';
 import type { Corpus, Crux, Excerpt, Session } from '../corpus/types.js';
 import { encodeCustomId } from '../custom-id.js';
-import { literal, localTime, readingTimeLabel } from '../format.js';
+import { listAnd, literal, localTime } from '../format.js';
 import { progressBar, sessionsDone } from '../progress.js';
-import { CRUX_COLOR, type Embed, type Reply } from '../reply.js';
+import { CRUX_COLOR, type Reply } from '../reply.js';
 import type { PauseReason, Schedule } from '../schedule/plan.js';
-import { oneLine, truncateAtSentence } from '../text.js';
 import { cruxEmbed, quotesButton } from './crux.js';
 import { contextButton, excerptEmbed } from './excerpt.js';
+import { readingHeadline, readingsEmbed } from './readings.js';
 
 /** The /progress command's name and the check-in actions of the kickoff post. */
 export const PROGRESS_COMMAND = 'progress';
 export const PROGRESS_ACTIONS = { checkIn: 'checkin', undo: 'uncheck' } as const;
-
-/** How much of each reading's opening the kickoff shows. */
-const OPENING_CHARS = 220;
 
 /**
  * The custom id of a session's "I've read it" button. It is unique to the session, so after a crash the
@@ -21,26 +19,6 @@ const OPENING_CHARS = 220;
  */
 export function checkInId(session: number): string {
   return encodeCustomId(PROGRESS_COMMAND, PROGRESS_ACTIONS.checkIn, { s: session });
-}
-
-/** The readings of a session as lines: title, sections, words, reading time, and the opening words. */
-export function readingsEmbed(corpus: Corpus, session: Session, total: number): Embed {
-  const blocks = session.readings.map((reading) => {
-    const text = corpus.textById.get(reading.textId);
-    const first = reading.sections[0];
-    const opening = first ? (text?.lines[first.firstLine - 1] ?? '') : '';
-    return [
-      `**${literal(text?.title ?? reading.textId)}** · ${reading.words.toLocaleString('en')} words · ${readingTimeLabel(reading.words)}`,
-      `Sections: ${reading.sections.map((s) => literal(s.heading)).join(' · ')}`,
-      `> ${literal(truncateAtSentence(oneLine(opening), OPENING_CHARS))}`,
-    ].join('\n');
-  });
-  return {
-    title: `Session ${session.number} of ${total}: ${session.title}`,
-    description: blocks.join('\n\n'),
-    footer: `${session.words.toLocaleString('en')} words in all · press “I’ve read it” once you have read them`,
-    color: CRUX_COLOR,
-  };
 }
 
 /**
@@ -54,12 +32,11 @@ export function kickoffReply(
   crux: Crux | undefined,
   pingRoleId: string | undefined,
 ): Reply {
-  const total = corpus.sessions.length;
   return {
     content: `${pingRoleId ? `<@&${pingRoleId}> ` : ''}Session ${session.number} starts now: **${literal(session.title)}**.`,
     ...(pingRoleId ? { pingRoles: [pingRoleId] } : {}),
     embeds: [
-      readingsEmbed(corpus, session, total),
+      readingsEmbed(corpus, session),
       ...(excerpt ? [excerptEmbed(corpus, excerpt)] : []),
       ...(crux ? [cruxEmbed(corpus, crux)] : []),
     ],
@@ -97,12 +74,7 @@ export function reminderReply(
   at: Date,
   pingRoleId: string | undefined,
 ): Reply {
-  const readings = session.readings
-    .map(
-      (r) =>
-        `**${literal(corpus.textById.get(r.textId)?.title ?? r.textId)}** (${r.words.toLocaleString('en')} words, ${readingTimeLabel(r.words)})`,
-    )
-    .join('; ');
+  const readings = session.readings.map((r) => readingHeadline(corpus, r)).join('; ');
   return {
     content: [
       `${pingRoleId ? `<@&${pingRoleId}> ` : ''}Reminder: session ${session.number}, **${literal(session.title)}**, starts ${localTime(at, 'relative')} (${localTime(at)}).`,
@@ -112,19 +84,20 @@ export function reminderReply(
   };
 }
 
-/** Sessions whose time passed beyond the grace window while Crux was offline: said in the channel. */
+/** Sessions that could not be posted within the grace window (Crux offline or Discord unreachable). */
 export function missedReply(
   sessions: readonly { readonly number: number; readonly at: Date }[],
   graceMinutes: number,
   next: { readonly number: number; readonly at: Date } | undefined,
 ): Reply {
-  const list = sessions.map((s) => `session ${s.number} (${localTime(s.at)})`).join(', ');
+  const list = listAnd(sessions.map((s) => `session ${s.number} (${localTime(s.at)})`));
   const hours = Math.round(graceMinutes / 60);
+  const one = sessions.length === 1;
   return {
     content: [
-      `Crux was offline when ${list} should have started, more than ${hours} hour${hours === 1 ? '' : 's'} ago, so ${sessions.length === 1 ? 'it was' : 'they were'} skipped.`,
+      `I could not post ${list} on time (I was offline or could not reach Discord), and it is now more than ${hours} hour${hours === 1 ? '' : 's'} late, so ${one ? 'it is' : 'they are'} marked missed and the schedule moves on.`,
       next ? `Next up: session ${next.number}, ${localTime(next.at)}.` : 'That was the last session.',
-      'A facilitator can bring a session back with `/schedule next`.',
+      `A facilitator can bring ${one ? 'it' : 'one'} back with \`/schedule next\`.`,
     ].join('\n'),
   };
 }
@@ -168,9 +141,11 @@ export function pauseReasonText(reason: PauseReason, channelId: string): string 
     case 'channel-missing':
       return `the channel <#${channelId}> is gone`;
     case 'no-permission':
-      return `I am not allowed to post in <#${channelId}> (I need View Channel, Send Messages, Embed Links, Create Public Threads and Send Messages in Threads)`;
+      return `I am not allowed to post in <#${channelId}> (I need ${listPermissions(SCHEDULE_CHANNEL_PERMISSIONS)} there)`;
     case 'bot-removed':
       return 'I was removed from the server';
+    case 'rejected':
+      return `Discord refused the post in <#${channelId}> (the bot's log has the details)`;
   }
 }
 
@@ -181,10 +156,31 @@ export function pausedForProblemReply(
   channelId: string,
   facilitatorRoleId: string | null,
 ): Reply {
+  return facilitatorNotice(facilitatorRoleId, [
+    `I could not post session ${session}: ${pauseReasonText(reason, channelId)}.`,
+    'The reading schedule is paused so nothing is lost. Fix that, then use `/schedule resume`, or `/schedule setup` to choose another channel.',
+  ]);
+}
+
+/** Told to facilitators when a session was posted but its discussion thread could not be opened. */
+export function threadFailedReply(
+  session: number,
+  channelId: string,
+  needed: readonly string[],
+  facilitatorRoleId: string | null,
+): Reply {
+  return facilitatorNotice(facilitatorRoleId, [
+    `Session ${session} is posted in <#${channelId}>, but I could not open its discussion thread: I need ${listPermissions(needed)} there.`,
+    'Members can still open one with the **Discuss** button, or grant the permissions for next week.',
+  ]);
+}
+
+/** A message for the facilitators, pinging their role when there is one. */
+function facilitatorNotice(facilitatorRoleId: string | null, lines: readonly string[]): Reply {
   return {
     content: [
-      `${facilitatorRoleId ? `<@&${facilitatorRoleId}> ` : ''}I could not post session ${session}: ${pauseReasonText(reason, channelId)}.`,
-      'The reading schedule is paused so nothing is lost. Fix that, then use `/schedule resume`, or `/schedule setup` to choose another channel.',
+      `${facilitatorRoleId ? `<@&${facilitatorRoleId}> ` : ''}${lines[0] ?? ''}`,
+      ...lines.slice(1),
     ].join('\n'),
     ...(facilitatorRoleId ? { pingRoles: [facilitatorRoleId] } : {}),
   };

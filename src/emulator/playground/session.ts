@@ -284,7 +284,7 @@ export class PlaygroundSession {
     // Time passes with the bot running: it wakes at every due time on the way, as it would live.
     for (let step = 0; step < 200; step++) {
       const { schedule } = await this.#bot.state.guilds.read(this.#guild.id);
-      const wake = schedule ? nextWakeAt(schedule, this.#bot.corpus.sessions.length) : undefined;
+      const wake = schedule ? nextWakeAt(schedule, this.#bot.corpus.sessions.length, this.#now()) : undefined;
       if (!wake || wake.getTime() > target || wake.getTime() <= this.#now().getTime() - 60_000) break;
       this.#setNow(wake.getTime());
       await this.#bot.scheduler.tick();

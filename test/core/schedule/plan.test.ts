@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   claimSession,
+  claimSettled,
   createSchedule,
   dueActions,
   moveSession,
   nextWakeAt,
   pauseSchedule,
   recordMissed,
+  recordNotice,
   recordPost,
   recordWrapUp,
+  releaseClaim,
+  rescheduleWith,
   resetSchedule,
   resumeSchedule,
   type Schedule,
@@ -57,9 +61,34 @@ describe('setting up', () => {
     ],
     ['a start date in the past', { startDate: '2026-11-24' }, 'has already passed'],
     ['a start date that is not a date', { startDate: '2027-02-30' }, 'is not a date. Write it as YYYY-MM-DD'],
+    ['a grace window under an hour', { graceMinutes: 0 }, 'The grace window is 1 to 48 hours'],
   ])('refuses %s, saying what is accepted', (_name, overrides, message) => {
     expect(() => tuesdays(overrides)).toThrow(ScheduleError);
     expect(() => tuesdays(overrides)).toThrow(message);
+  });
+});
+
+describe('setting up again', () => {
+  it('keeps the group’s place and history, and plans the rest from the new start', () => {
+    let existing = recordPost(tuesdays(), 1, 'm1', at('2026-12-01T18:00:00Z'));
+    existing = { ...existing, reminded: [1, 2] };
+    const fresh = createSchedule(
+      { channelId: '2', weekday: 4, time: '08:30', zone: 'America/New_York' },
+      TOTAL,
+      at('2026-12-02T12:00:00Z'),
+    );
+    const again = rescheduleWith(existing, fresh, TOTAL, at('2026-12-02T12:00:00Z'));
+    expect(again.next).toBe(2);
+    expect(again.sessions[1]?.status).toBe('posted');
+    expect(again.settings.channelId).toBe('2');
+    expect(again.dates).toEqual({ 2: '2026-12-03', 3: '2026-12-10', 4: '2026-12-17' });
+    expect(again.wrapUp).toEqual({ date: '2026-12-24' });
+    expect(again.reminded).toEqual([1]);
+  });
+
+  it('refuses once every session is done, pointing to reset', () => {
+    const finished = recordWrapUp({ ...tuesdays(), next: TOTAL + 1, dates: {} }, NOW);
+    expect(() => rescheduleWith(finished, tuesdays(), TOTAL, NOW)).toThrow('/schedule reset');
   });
 });
 
@@ -68,14 +97,14 @@ describe('what is due', () => {
 
   it('nothing before the reminder', () => {
     expect(dueActions(schedule, TOTAL, at('2026-11-30T17:00:00Z'))).toEqual([]);
-    expect(nextWakeAt(schedule, TOTAL)?.toISOString()).toBe('2026-11-30T18:00:00.000Z');
+    expect(nextWakeAt(schedule, TOTAL, NOW)?.toISOString()).toBe('2026-11-30T18:00:00.000Z');
   });
 
   it('the reminder from a day before, once', () => {
     expect(dueActions(schedule, TOTAL, at('2026-11-30T18:00:00Z'))).toEqual([{ kind: 'remind', session: 1 }]);
     const reminded = { ...schedule, reminded: [1] };
     expect(dueActions(reminded, TOTAL, at('2026-11-30T18:05:00Z'))).toEqual([]);
-    expect(nextWakeAt(reminded, TOTAL)?.toISOString()).toBe('2026-12-01T18:00:00.000Z');
+    expect(nextWakeAt(reminded, TOTAL, NOW)?.toISOString()).toBe('2026-12-01T18:00:00.000Z');
   });
 
   it('the session at its time, and within the grace window after', () => {
@@ -83,9 +112,41 @@ describe('what is due', () => {
     expect(dueActions(schedule, TOTAL, at('2026-12-02T00:00:00Z'))).toEqual([{ kind: 'post', session: 1 }]);
   });
 
-  it('a claimed session is recovered, never claimed again', () => {
+  it('a claimed session is recovered, never claimed again, even beyond the grace window', () => {
     const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'), {});
     expect(dueActions(claimed, TOTAL, at('2026-12-01T18:01:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
+    expect(dueActions(claimed, TOTAL, at('2026-12-03T18:00:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
+    // Woken when the claim is old enough to judge, not before.
+    expect(nextWakeAt(claimed, TOTAL, NOW)?.toISOString()).toBe('2026-12-01T18:02:00.000Z');
+    expect(claimSettled(claimed, 1, at('2026-12-01T18:01:59Z'))).toBe(false);
+    expect(claimSettled(claimed, 1, at('2026-12-01T18:02:00Z'))).toBe(true);
+  });
+
+  it('a refused post releases its claim, so the session is posted later', () => {
+    const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'), { cruxId: 'x' });
+    const released = releaseClaim(claimed, 1);
+    expect(released.sessions[1]).toBeUndefined();
+    expect(dueActions(released, TOTAL, at('2026-12-01T18:05:00Z'))).toEqual([{ kind: 'post', session: 1 }]);
+  });
+
+  it('a missed session is owed a notice until it is posted', () => {
+    const missed = recordMissed(schedule, [1], at('2026-12-02T06:00:00Z'));
+    expect(missed.next).toBe(2);
+    const notice = { kind: 'missed', sessions: [{ number: 1, at: Date.parse('2026-12-01T18:00:00Z') }] };
+    expect(dueActions(missed, TOTAL, at('2026-12-02T06:00:00Z'))).toEqual([{ kind: 'notice', notice }]);
+    expect(nextWakeAt(missed, TOTAL, at('2026-12-02T06:00:00Z'))?.toISOString()).toBe(
+      '2026-12-02T06:00:00.000Z',
+    );
+    // Paused: nothing goes out, notices included, until resumed.
+    expect(dueActions(pauseSchedule(missed, 'no-permission', NOW), TOTAL, NOW)).toEqual([]);
+    const told = recordNotice(missed, notice as never);
+    expect(told.notices).toEqual([]);
+    expect(nextWakeAt(told, TOTAL, NOW)?.toISOString()).toBe('2026-12-07T18:00:00.000Z');
+  });
+
+  it('recording a post never moves the group backwards', () => {
+    const ahead = { ...claimSession(schedule, 1, NOW, {}), next: 3 };
+    expect(recordPost(ahead, 1, 'm1', NOW).next).toBe(3);
   });
 
   it('sessions missed beyond the grace window are reported together, and a later one within it still posts', () => {
@@ -103,8 +164,12 @@ describe('what is due', () => {
     expect(dueActions(done, TOTAL, at('2026-12-29T18:00:00Z'))).toContainEqual({ kind: 'wrap-up' });
     const finished = recordWrapUp(done, at('2026-12-29T18:00:00Z'));
     expect(finished.status).toBe('finished');
-    expect(dueActions(finished, TOTAL, at('2027-01-05T18:00:00Z'))).toEqual([]);
-    expect(nextWakeAt(finished, TOTAL)).toBeUndefined();
+    // The wrap-up is owed until it is posted, then nothing more is due.
+    const owed = dueActions(finished, TOTAL, at('2026-12-29T18:00:00Z'));
+    expect(owed).toEqual([{ kind: 'notice', notice: { kind: 'wrap-up' } }]);
+    const told = recordNotice(finished, { kind: 'wrap-up' });
+    expect(dueActions(told, TOTAL, at('2027-01-05T18:00:00Z'))).toEqual([]);
+    expect(nextWakeAt(told, TOTAL, NOW)).toBeUndefined();
   });
 
   it('nothing while paused', () => {
@@ -157,7 +222,44 @@ describe('facilitators’ changes', () => {
     const back = setNextSession(schedule, 2, TOTAL, at('2026-12-09T12:00:00Z'));
     expect(back.next).toBe(2);
     expect(back.sessions[2]).toBeUndefined();
-    expect(back.dates[2]).toBe('2026-12-15');
+    expect(back.dates).toEqual({ 2: '2026-12-15', 3: '2026-12-22', 4: '2026-12-29' });
+    expect(back.wrapUp).toEqual({ date: '2027-01-05' });
+    // Going forward leaves no dates for the sessions passed over.
+    const ahead = setNextSession(tuesdays(), 3, TOTAL, NOW);
+    expect(ahead.dates).toEqual({ 3: '2026-12-01', 4: '2026-12-08' });
+  });
+
+  it('refuses skip, move, next and reset while a post is in flight, and overrides a claim a crash left', () => {
+    const posting = claimSession(tuesdays(), 1, at('2026-12-01T18:00:00Z'), {});
+    const during = at('2026-12-01T18:00:30Z');
+    for (const change of [
+      () => skipSession(posting, TOTAL, during),
+      () => moveSession(posting, 2, '2026-12-09', TOTAL, during),
+      () => setNextSession(posting, 3, TOTAL, during),
+      () => resetSchedule(posting, TOTAL, during),
+    ]) {
+      expect(change).toThrow('Session 1 is being posted right now. Try again in a couple of minutes.');
+    }
+    const later = at('2026-12-01T18:10:00Z');
+    expect(skipSession(posting, TOTAL, later).sessions[1]?.status).toBe('skipped');
+    expect(setNextSession(posting, 3, TOTAL, later).sessions[1]).toBeUndefined();
+  });
+
+  it('a moved session gets its reminder again, at the new date', () => {
+    const reminded = { ...tuesdays(), reminded: [1] };
+    const moved = moveSession(reminded, 1, '2026-12-03', TOTAL, NOW);
+    expect(moved.reminded).toEqual([]);
+    expect(dueActions(moved, TOTAL, at('2026-12-02T18:00:00Z'))).toEqual([{ kind: 'remind', session: 1 }]);
+  });
+
+  it('resume after missed dates re-sends the reminders of re-planned sessions', () => {
+    const paused = pauseSchedule({ ...tuesdays(), reminded: [1] }, 'facilitator', NOW);
+    expect(resumeSchedule(paused, TOTAL, at('2026-12-10T12:00:00Z')).reminded).toEqual([]);
+  });
+
+  it('pausing twice says it is already paused', () => {
+    const paused = pauseSchedule(tuesdays(), 'facilitator', NOW);
+    expect(() => pauseSchedule(paused, 'facilitator', NOW)).toThrow('already paused');
   });
 
   it('reset goes back to session 1 and clears the history', () => {

@@ -1,0 +1,192 @@
+import { advancePast } from './changes.js';
+import {
+  CLAIM_SETTLE_MS,
+  dueAt,
+  type Notice,
+  noticesOf,
+  type Schedule,
+  type SessionRecord,
+} from './model.js';
+import { instantOf } from './time.js';
+
+/** What the scheduler should do, and how it records what it did, as pure functions of the schedule. */
+
+/** Something the scheduler should do now. */
+export type DueAction =
+  /** Post the oldest message the channel is owed. */
+  | { readonly kind: 'notice'; readonly notice: Notice }
+  | { readonly kind: 'remind'; readonly session: number }
+  | { readonly kind: 'post'; readonly session: number }
+  /** A claim without a recorded post: look for the post before posting again. */
+  | { readonly kind: 'recover'; readonly session: number }
+  /** Sessions whose time passed beyond the grace window while the bot was down. */
+  | { readonly kind: 'missed'; readonly sessions: readonly number[] }
+  | { readonly kind: 'thread'; readonly session: number }
+  | { readonly kind: 'wrap-up' };
+
+/** What is due at `now`, in the order to do it. */
+export function dueActions(schedule: Schedule, totalSessions: number, now: Date): DueAction[] {
+  if (schedule.status === 'paused') return [];
+  const actions: DueAction[] = noticesOf(schedule).map((notice) => ({ kind: 'notice', notice }));
+  if (schedule.status === 'finished') return actions;
+  const last = schedule.sessions[schedule.next - 1];
+  if (last?.status === 'posted' && !last.threadId && !last.threadFailed)
+    actions.push({ kind: 'thread', session: schedule.next - 1 });
+  const missed: number[] = [];
+  let forNext: DueAction | undefined;
+  const grace = schedule.settings.graceMinutes * 60_000;
+  for (let session = schedule.next; session <= totalSessions; session++) {
+    const due = dueAt(schedule, session);
+    if (!due) break;
+    if (now < due) {
+      const lead = schedule.settings.reminderMinutes;
+      const remindFrom = lead === null ? undefined : due.getTime() - lead * 60_000;
+      if (remindFrom !== undefined && !schedule.reminded.includes(session) && now.getTime() >= remindFrom)
+        forNext = { kind: 'remind', session };
+      break;
+    }
+    // A claim is looked into even beyond the grace window: the post may have gone out before a crash.
+    if (schedule.sessions[session]?.status === 'claimed') {
+      forNext = { kind: 'recover', session };
+      break;
+    }
+    if (now.getTime() - due.getTime() <= grace) {
+      forNext = { kind: 'post', session };
+      break;
+    }
+    missed.push(session);
+  }
+  if (missed.length > 0) actions.push({ kind: 'missed', sessions: missed });
+  if (forNext) actions.push(forNext);
+  const allAccountedFor = schedule.next + missed.length > totalSessions;
+  const wrapUp = schedule.wrapUp;
+  if (
+    allAccountedFor &&
+    wrapUp &&
+    !wrapUp.postedAt &&
+    now >= instantOf(wrapUp.date, schedule.settings.time, schedule.settings.zone)
+  ) {
+    actions.push({ kind: 'wrap-up' });
+  }
+  return actions;
+}
+
+/**
+ * The next instant something will be due, for the scheduler's wake-up index: now-ish for an owed notice, else
+ * the next reminder, session or wrap-up.
+ */
+export function nextWakeAt(schedule: Schedule, totalSessions: number, now: Date): Date | undefined {
+  if (schedule.status === 'paused') return undefined;
+  if (noticesOf(schedule).length > 0) return now;
+  if (schedule.status === 'finished') return undefined;
+  if (schedule.next > totalSessions) {
+    const wrapUp = schedule.wrapUp;
+    return wrapUp && !wrapUp.postedAt
+      ? instantOf(wrapUp.date, schedule.settings.time, schedule.settings.zone)
+      : undefined;
+  }
+  const due = dueAt(schedule, schedule.next);
+  if (!due) return undefined;
+  const claim = schedule.sessions[schedule.next];
+  if (claim?.status === 'claimed') return new Date(Math.max(due.getTime(), claim.at + CLAIM_SETTLE_MS));
+  const lead = schedule.settings.reminderMinutes;
+  if (lead !== null && !schedule.reminded.includes(schedule.next))
+    return new Date(due.getTime() - lead * 60_000);
+  return due;
+}
+
+/** What a session's post shows, chosen once at the claim. */
+export interface SessionPicks {
+  readonly excerptId?: string;
+  readonly cruxId?: string;
+}
+
+/**
+ * Records that the scheduler is about to post `session`, with the excerpt and crux it chose; a crash after
+ * this is recovered (the post is looked for, or made with the same picks), never repeated.
+ */
+export function claimSession(schedule: Schedule, session: number, now: Date, picks: SessionPicks): Schedule {
+  return {
+    ...schedule,
+    sessions: { ...schedule.sessions, [session]: { status: 'claimed', at: now.getTime(), ...picks } },
+  };
+}
+
+/** Whether a claim is old enough that a post not found in the channel never went out. */
+export function claimSettled(schedule: Schedule, session: number, now: Date): boolean {
+  const claim = schedule.sessions[session];
+  return claim?.status === 'claimed' && now.getTime() - claim.at >= CLAIM_SETTLE_MS;
+}
+
+/** Records the post of `session` (message id for recovery and the thread), and moves on. */
+export function recordPost(schedule: Schedule, session: number, messageId: string, now: Date): Schedule {
+  const { excerptId, cruxId } = schedule.sessions[session] ?? {};
+  const posted: SessionRecord = {
+    status: 'posted',
+    at: now.getTime(),
+    messageId,
+    ...(excerptId !== undefined ? { excerptId } : {}),
+    ...(cruxId !== undefined ? { cruxId } : {}),
+  };
+  return advancePast({ ...schedule, sessions: { ...schedule.sessions, [session]: posted } }, session);
+}
+
+/** Drops a claim whose post Discord refused: nothing went out, so the session can be posted later. */
+export function releaseClaim(schedule: Schedule, session: number): Schedule {
+  if (schedule.sessions[session]?.status !== 'claimed') return schedule;
+  const { [session]: _released, ...sessions } = schedule.sessions;
+  return { ...schedule, sessions };
+}
+
+/** Records the discussion thread of a posted session, or that it could not be opened. */
+export function recordThread(schedule: Schedule, session: number, threadId: string | undefined): Schedule {
+  const record = schedule.sessions[session];
+  if (!record) return schedule;
+  return {
+    ...schedule,
+    sessions: {
+      ...schedule.sessions,
+      [session]: threadId ? { ...record, threadId } : { ...record, threadFailed: true },
+    },
+  };
+}
+
+export function recordReminder(schedule: Schedule, session: number): Schedule {
+  return { ...schedule, reminded: [...schedule.reminded, session] };
+}
+
+/**
+ * Records sessions missed beyond the grace window (overriding a claim whose post never went out), moves past
+ * them, and owes the channel a notice saying so.
+ */
+export function recordMissed(schedule: Schedule, sessions: readonly number[], now: Date): Schedule {
+  let result = schedule;
+  const notice: Notice = {
+    kind: 'missed',
+    sessions: sessions.map((number) => ({ number, at: (dueAt(schedule, number) ?? now).getTime() })),
+  };
+  for (const session of sessions) {
+    result = advancePast(
+      { ...result, sessions: { ...result.sessions, [session]: { status: 'missed', at: now.getTime() } } },
+      session,
+    );
+  }
+  return { ...result, notices: [...noticesOf(result), notice] };
+}
+
+/** The schedule is finished; the wrap-up is owed to the channel. */
+export function recordWrapUp(schedule: Schedule, now: Date): Schedule {
+  return {
+    ...schedule,
+    status: 'finished',
+    wrapUp: schedule.wrapUp ? { ...schedule.wrapUp, postedAt: now.getTime() } : null,
+    notices: [...noticesOf(schedule), { kind: 'wrap-up' }],
+  };
+}
+
+/** The notice went out: it is no longer owed. */
+export function recordNotice(schedule: Schedule, notice: Notice): Schedule {
+  const owed = noticesOf(schedule);
+  const index = owed.findIndex((n) => JSON.stringify(n) === JSON.stringify(notice));
+  return index < 0 ? schedule : { ...schedule, notices: owed.filter((_, i) => i !== index) };
+}

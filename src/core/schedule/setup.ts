@@ -1,0 +1,117 @@
+import {
+  DEFAULT_GRACE_MINUTES,
+  DEFAULT_REMINDER_MINUTES,
+  MAX_GRACE_MINUTES,
+  MIN_GRACE_MINUTES,
+  planFrom,
+  type Schedule,
+  ScheduleError,
+  type ScheduleSettings,
+  weekly,
+} from './model.js';
+import {
+  addWeeks,
+  describeDate,
+  instantOf,
+  isValidDate,
+  isValidZone,
+  nextWeekdayAfter,
+  normalizeTime,
+  WEEKDAYS,
+  weekdayOf,
+} from './time.js';
+
+/** What /schedule setup was given. */
+export interface SetupInput {
+  readonly channelId: string;
+  readonly weekday: number;
+  readonly time: string;
+  readonly zone: string;
+  readonly startDate?: string | undefined;
+  readonly pingRoleId?: string | undefined;
+  readonly reminderMinutes?: number | null | undefined;
+  readonly graceMinutes?: number | undefined;
+}
+
+/** Validates a setup request and plans every session weekly from the start date. */
+export function createSchedule(input: SetupInput, totalSessions: number, now: Date): Schedule {
+  const day = WEEKDAYS[input.weekday - 1];
+  if (!day) throw new ScheduleError('Pick a weekday from the list.');
+  const time = normalizeTime(input.time);
+  if (!time)
+    throw new ScheduleError(`“${input.time}” is not a time. Use the 24-hour clock, like 19:30 or 07:05.`);
+  if (!isValidZone(input.zone)) {
+    throw new ScheduleError(
+      `“${input.zone}” is not a time zone I know. Start typing a city or region in **zone** (for example Europe/Berlin or America/New_York) and pick from the list.`,
+    );
+  }
+  const graceMinutes = input.graceMinutes ?? DEFAULT_GRACE_MINUTES;
+  if (graceMinutes < MIN_GRACE_MINUTES || graceMinutes > MAX_GRACE_MINUTES) {
+    throw new ScheduleError(
+      `The grace window is ${MIN_GRACE_MINUTES / 60} to ${MAX_GRACE_MINUTES / 60} hours, so a short outage never costs a session.`,
+    );
+  }
+  let start = input.startDate?.trim();
+  if (start) {
+    if (!isValidDate(start))
+      throw new ScheduleError(`“${start}” is not a date. Write it as YYYY-MM-DD, like 2026-12-01.`);
+    if (weekdayOf(start) !== input.weekday) {
+      throw new ScheduleError(
+        `${describeDate(start)} is not a ${day}. Pick a ${day}, or leave **start** empty for the next one.`,
+      );
+    }
+    if (instantOf(start, time, input.zone).getTime() <= now.getTime()) {
+      throw new ScheduleError(
+        `${describeDate(start)} at ${time} has already passed. Pick a later ${day}, or leave **start** empty for the next one.`,
+      );
+    }
+  } else {
+    start = nextWeekdayAfter(now, input.weekday, time, input.zone);
+  }
+  const settings: ScheduleSettings = {
+    channelId: input.channelId,
+    weekday: input.weekday,
+    time,
+    zone: input.zone,
+    ...(input.pingRoleId ? { pingRoleId: input.pingRoleId } : {}),
+    reminderMinutes: input.reminderMinutes === undefined ? DEFAULT_REMINDER_MINUTES : input.reminderMinutes,
+    graceMinutes,
+  };
+  return {
+    settings,
+    status: 'active',
+    next: 1,
+    dates: weekly(start, 1, totalSessions),
+    sessions: {},
+    reminded: [],
+    wrapUp: { date: addWeeks(start, totalSessions) },
+    notices: [],
+  };
+}
+
+/**
+ * A new setup on a server that already has a schedule: the new settings and start date apply to the
+ * sessions still to come; the group's place, history, owed notices and any post in flight stay.
+ */
+export function rescheduleWith(
+  existing: Schedule,
+  fresh: Schedule,
+  totalSessions: number,
+  now: Date,
+): Schedule {
+  if (existing.status === 'finished' || existing.next > totalSessions) {
+    throw new ScheduleError(
+      'Every session is done. To read the list again, start over with `/schedule reset`, then run setup.',
+    );
+  }
+  const start = fresh.dates[1];
+  const carried: Schedule = {
+    ...fresh,
+    next: existing.next,
+    // A claim in flight stays: its post is recorded when it lands, or recovered at the new time.
+    sessions: existing.sessions,
+    reminded: existing.reminded,
+    notices: existing.notices ?? [],
+  };
+  return planFrom(carried, existing.next, totalSessions, now, start);
+}

@@ -1,0 +1,91 @@
+import type { Reply } from '../../src/core/reply.js';
+import type { Poster } from '../../src/jobs/poster.js';
+
+type Method = 'post' | 'openThread' | 'findPosted' | 'notifyFacilitators';
+
+/** A failure to inject: thrown instead of doing the call, or (`landed`) after doing it, like a lost answer. */
+interface Failure {
+  readonly error: unknown;
+  readonly landed?: boolean;
+}
+
+/**
+ * A channel-keeping stand-in for Discord behind the scheduler's own `Poster` interface (not a mock of
+ * discord.js): it keeps what was posted, finds posts the way the real one does, and fails on demand.
+ */
+export class FakePoster implements Poster {
+  readonly posts: {
+    readonly channelId: string;
+    readonly reply: Reply;
+    readonly id: string;
+    readonly at: number;
+  }[] = [];
+  readonly threads: { readonly messageId: string; readonly name: string }[] = [];
+  readonly told: Reply[] = [];
+  present = true;
+  readonly #failures = new Map<Method, Failure[]>();
+  readonly #clock: () => Date;
+  #nextId = 1000;
+
+  constructor(clock: () => Date) {
+    this.#clock = clock;
+  }
+
+  /** The next `times` calls of `method` fail with `error`. */
+  fail(
+    method: Method,
+    error: unknown,
+    options: { readonly times?: number; readonly landed?: boolean } = {},
+  ): void {
+    const queue = this.#failures.get(method) ?? [];
+    for (let i = 0; i < (options.times ?? 1); i++) queue.push({ error, landed: options.landed ?? false });
+    this.#failures.set(method, queue);
+  }
+
+  /** Posts whose text or embeds include `text`. */
+  postsWith(text: string): Reply[] {
+    return this.posts.map((p) => p.reply).filter((r) => JSON.stringify([r.content, r.embeds]).includes(text));
+  }
+
+  async post(channelId: string, reply: Reply): Promise<string> {
+    const failure = this.#take('post');
+    if (failure && !failure.landed) throw failure.error;
+    const id = String(this.#nextId++);
+    this.posts.push({ channelId, reply, id, at: this.#clock().getTime() });
+    if (failure) throw failure.error;
+    return id;
+  }
+
+  async openThread(_channelId: string, messageId: string, name: string): Promise<string> {
+    const failure = this.#take('openThread');
+    if (failure) throw failure.error;
+    this.threads.push({ messageId, name });
+    return messageId;
+  }
+
+  async findPosted(channelId: string, customId: string, after: Date): Promise<string | undefined> {
+    const failure = this.#take('findPosted');
+    if (failure) throw failure.error;
+    return this.posts.find(
+      (p) =>
+        p.channelId === channelId &&
+        p.at >= after.getTime() &&
+        (p.reply.components ?? []).some((row) => row.some((c) => c.customId === customId)),
+    )?.id;
+  }
+
+  inGuild(): boolean {
+    return this.present;
+  }
+
+  async notifyFacilitators(_guildId: string, reply: Reply): Promise<boolean> {
+    const failure = this.#take('notifyFacilitators');
+    if (failure) throw failure.error;
+    this.told.push(reply);
+    return true;
+  }
+
+  #take(method: Method): Failure | undefined {
+    return this.#failures.get(method)?.shift();
+  }
+}
