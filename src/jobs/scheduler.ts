@@ -10,7 +10,7 @@ export interface TickReport {
 /**
  * The one dispatch loop for scheduled work. Each tick asks the wake-up index what is due (work grows with
  * that, not with the number of servers), runs each server's work isolated from the others with bounded
- * concurrency, and removes the hints it handled. Due times live in storage, not in timers, so a restart
+ * concurrency, and removes the hints it handled (a server whose work failed keeps them). Due times live in storage, not in timers, so a restart
  * catches up on its first tick.
  */
 export class Scheduler {
@@ -63,22 +63,26 @@ export class Scheduler {
       return { servers: 0, failed: 0 };
     }
     const guilds = [...new Set(due.map((hint) => hint.guildId))];
-    let failed = 0;
+    const failed = new Set<string>();
     await Promise.all(
       guilds.map((guildId) =>
         this.#limit(async () => {
           try {
             await runGuild(guildId, this.#deps);
           } catch (error) {
-            failed++;
+            failed.add(guildId);
             logger.error({ err: error, guildId }, 'scheduled work failed for a server');
           }
         }),
       ),
     );
+    // A server whose work failed keeps its hints, so the next tick tries it again.
     await state.wakeUps
-      .done(due, now)
+      .done(
+        due.filter((hint) => !failed.has(hint.guildId)),
+        now,
+      )
       .catch((error: unknown) => logger.error({ err: error }, 'could not clear handled wake-ups'));
-    return { servers: guilds.length, failed };
+    return { servers: guilds.length, failed: failed.size };
   }
 }
