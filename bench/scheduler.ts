@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSchedule } from '../src/core/schedule/plan.js';
+import { Polls } from '../src/jobs/polls.js';
 import type { Poster } from '../src/jobs/poster.js';
 import { Scheduler } from '../src/jobs/scheduler.js';
 import { wakeAtFor } from '../src/jobs/sessions.js';
 import { silentLogger } from '../src/logger.js';
 import { openState } from '../src/state/index.js';
-import { seededRandom, shippedCorpus } from '../test/helpers/context.js';
+import { RETENTION_MS, seededRandom, shippedCorpus } from '../test/helpers/context.js';
 
 /**
  * `npm run bench:scheduler`: the scheduler's own work per server due (state reads and writes, choosing the
@@ -19,6 +20,9 @@ import { seededRandom, shippedCorpus } from '../test/helpers/context.js';
 const { corpus, search } = await shippedCorpus();
 const poster: Poster = {
   post: async () => String(Math.floor(Math.random() * 1e15)),
+  edit: async () => undefined,
+  endPoll: async () => undefined,
+  pollVoters: async () => [],
   openThread: async (_channel, messageId) => messageId,
   findPosted: async () => undefined,
   inGuild: () => true,
@@ -30,8 +34,8 @@ const due = new Date('2027-01-05T19:00:00Z');
 
 async function measure(url: string, servers: number): Promise<{ dueTick: number; idleTick: number }> {
   let now = start;
-  const state = openState(url, () => undefined, { scheduleWakeAt: wakeAtFor(corpus, () => now) });
-  const scheduler = new Scheduler({
+  const state = openState(url, () => undefined, { wakeAt: wakeAtFor(corpus, () => now, RETENTION_MS) });
+  const base = {
     corpus,
     search,
     state,
@@ -39,7 +43,9 @@ async function measure(url: string, servers: number): Promise<{ dueTick: number;
     clock: () => now,
     random: seededRandom(1),
     logger: silentLogger(),
-  });
+    retentionMs: RETENTION_MS,
+  };
+  const scheduler = new Scheduler({ ...base, polls: new Polls(base) });
   for (let i = 0; i < servers; i++) {
     const guildId = String(10_000_000 + i);
     const schedule = createSchedule(

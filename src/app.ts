@@ -8,7 +8,10 @@ import { CorpusSearch } from './core/search.js';
 import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
+import { listenForEvents } from './discord/events.js';
 import { DiscordPoster } from './discord/poster.js';
+import type { JobDeps } from './jobs/deps.js';
+import { Polls } from './jobs/polls.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
 import type { Logger } from './logger.js';
@@ -34,6 +37,8 @@ export interface Bot {
   readonly ready: Promise<void>;
   /** Posts weekly sessions and reminders; `tick()` runs whatever is due now. */
   readonly scheduler: Scheduler;
+  /** Position polls; `settle()` waits for pending refreshes of poll messages. */
+  readonly polls: Polls;
   /** Disconnects from Discord and closes the state stores. */
   stop(): Promise<void>;
 }
@@ -45,8 +50,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const search = new CorpusSearch(corpus);
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
+  const retentionMs = config.retentionDays * 86_400_000;
   const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'), {
-    scheduleWakeAt: wakeAtFor(corpus, clock),
+    wakeAt: wakeAtFor(corpus, clock, retentionMs),
   });
   try {
     await state.check();
@@ -55,20 +61,31 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const client = createClient({ apiUrl: config.apiUrl });
+  const base = {
+    corpus,
+    search,
+    state,
+    poster: new DiscordPoster(client, logger),
+    clock,
+    random,
+    logger,
+    retentionMs,
+  };
+  const polls = new Polls(base);
+  const jobs: JobDeps = { ...base, polls };
   const dispatcher = createDispatcher({
     commands: options.commands ?? commands,
     corpus,
     search,
     state,
+    polls,
     logger,
     clock,
     random,
   });
-  const scheduler = new Scheduler(
-    { corpus, search, state, poster: new DiscordPoster(client, logger), clock, random, logger },
-    { intervalMs: options.tickIntervalMs ?? 30_000 },
-  );
+  const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000 });
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
+  listenForEvents(client, jobs);
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (readyClient) => {
       logger.info(
@@ -109,8 +126,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     state,
     ready,
     scheduler,
+    polls,
     async stop() {
       await scheduler.stop();
+      polls.stop();
       await client.destroy();
       await state.close();
     },

@@ -3,6 +3,7 @@ import type { ChannelKind, Permissions } from './core/access.js';
 import type { Corpus } from './core/corpus/types.js';
 import type { Outcome, Reply } from './core/reply.js';
 import type { CorpusSearch } from './core/search.js';
+import type { PollService } from './jobs/polls.js';
 import type { State } from './state/index.js';
 
 /**
@@ -30,6 +31,8 @@ export interface CommandContext {
   readonly corpus: Corpus;
   readonly search: CorpusSearch;
   readonly state: State;
+  /** Opens, votes in and closes position polls (posting through Discord, so commands stay plain). */
+  readonly polls: PollService;
   /** Returns a number in [0, 1); injected so tests are deterministic. */
   readonly random: () => number;
   /** Every registered command's definition, for /help. */

@@ -17,7 +17,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Base URL of the Discord API; set only to point the bot at the local emulator. */
   readonly apiUrl: string | undefined;
+  /** How long a server's data is kept after the bot is removed from it. */
+  readonly retentionDays: number;
 }
+
+/** A server's data is kept this long after the bot is removed, in case it is invited back. */
+export const DEFAULT_RETENTION_DAYS = 30;
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -109,6 +114,14 @@ export function loadConfig(
     );
   }
 
+  const retention = value('DATA_RETENTION_DAYS') ?? String(DEFAULT_RETENTION_DAYS);
+  const retentionDays = Number(retention);
+  if (!/^\d+$/u.test(retention) || retentionDays < 1 || retentionDays > 365) {
+    problems.push(
+      `DATA_RETENTION_DAYS must be a whole number of days from 1 to 365 (default ${DEFAULT_RETENTION_DAYS}).`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     token: token ?? '',
@@ -117,6 +130,7 @@ export function loadConfig(
     keyvUrl,
     logLevel: logLevel as LogLevel,
     apiUrl,
+    retentionDays,
   };
 }
 

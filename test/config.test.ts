@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       keyvUrl: DEFAULT_KEYV_URL,
       logLevel: 'info',
       apiUrl: undefined,
+      retentionDays: 30,
     });
   });
 
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
       KEYV_URL: 'mysql://db',
       LOG_LEVEL: 'loud',
       DISCORD_API_URL: 'ftp://x',
+      DATA_RETENTION_DAYS: '0',
     });
     expect(found.map((p) => p.split(' ')[0])).toEqual([
       'DISCORD_TOKEN',
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       'KEYV_URL',
       'LOG_LEVEL',
       'DISCORD_API_URL',
+      'DATA_RETENTION_DAYS',
     ]);
   });
 

@@ -11,6 +11,8 @@ export interface Embed {
   readonly footer?: string;
   readonly color?: number;
   readonly fields?: readonly EmbedField[];
+  /** The name of an image file sent with the message, shown inside the embed. */
+  readonly image?: string;
 }
 
 export interface EmbedField {

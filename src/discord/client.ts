@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
 
 /** How the Discord client is built: what it listens to and how much it remembers. */
 export interface ClientSettings {
@@ -7,13 +7,16 @@ export interface ClientSettings {
 }
 
 /**
- * Creates the discord.js client. Crux needs only the Guilds intent: slash commands, buttons and selects
- * arrive as interactions, and it never reads message content. Caches are bounded because discord.js keeps
- * everything but messages forever by default.
+ * Creates the discord.js client. Crux needs the Guilds intent (slash commands, buttons and selects arrive as
+ * interactions; it never reads message content) and GuildMessagePolls for votes on native polls. Votes on a
+ * poll whose message is not cached (after a restart) still arrive because of the Message, Poll and
+ * PollAnswer partials. Caches are bounded because discord.js keeps everything but messages forever by
+ * default.
  */
 export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessagePolls],
+    partials: [Partials.Message, Partials.Poll, Partials.PollAnswer],
     // Every message carries a nonce Discord enforces, so a post retried after a dropped connection is not
     // posted twice.
     enforceNonce: true,

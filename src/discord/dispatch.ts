@@ -25,6 +25,7 @@ import {
 } from '../core/replies/threads.js';
 import { notice, type Outcome, type Reply } from '../core/reply.js';
 import type { CorpusSearch } from '../core/search.js';
+import type { PollService } from '../jobs/polls.js';
 import type { Logger } from '../logger.js';
 import type { State } from '../state/index.js';
 import {
@@ -41,6 +42,7 @@ export interface DispatchDeps {
   readonly corpus: Corpus;
   readonly search: CorpusSearch;
   readonly state: State;
+  readonly polls: PollService;
   readonly logger: Logger;
   readonly clock: () => Date;
   readonly random: () => number;
@@ -91,6 +93,7 @@ export function createDispatcher(deps: DispatchDeps): {
     corpus: deps.corpus,
     search: deps.search,
     state: deps.state,
+    polls: deps.polls,
     random: deps.random,
     commands: definitions,
     ...('message' in interaction && interaction.message

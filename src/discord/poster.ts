@@ -16,7 +16,11 @@ import { renderChannelMessage, renderThreadName } from './render.js';
 const UNKNOWN_CHANNEL = 10003;
 const MISSING_ACCESS = 50001;
 const MISSING_PERMISSIONS = 50013;
+const UNKNOWN_MESSAGE = 10008;
 const THREAD_ALREADY_EXISTS = 160004;
+const POLL_EXPIRED = 520001;
+/** Discord's largest page of poll voters. */
+const VOTERS_PAGE = 100;
 
 /** Scheduled posts through discord.js. Discord's refusals become `PostError`s; other failures rethrow. */
 export class DiscordPoster implements Poster {
@@ -83,6 +87,45 @@ export class DiscordPoster implements Poster {
     }
   }
 
+  async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
+    const channel = await this.#sendable(channelId);
+    try {
+      await channel.messages.edit(messageId, renderChannelMessage(reply));
+    } catch (error) {
+      throw asPostError(error);
+    }
+  }
+
+  async endPoll(channelId: string, messageId: string): Promise<void> {
+    const channel = await this.#sendable(channelId);
+    try {
+      await channel.messages.endPoll(messageId);
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.code === POLL_EXPIRED) return;
+      throw asPostError(error);
+    }
+  }
+
+  async pollVoters(channelId: string, messageId: string, answerId: number): Promise<string[]> {
+    const channel = await this.#sendable(channelId);
+    const voters: string[] = [];
+    try {
+      for (let after: string | undefined; ; ) {
+        const page = await channel.messages.fetchPollAnswerVoters({
+          messageId,
+          answerId,
+          limit: VOTERS_PAGE,
+          ...(after ? { after } : {}),
+        });
+        voters.push(...page.keys());
+        if (page.size < VOTERS_PAGE) return voters;
+        after = page.lastKey();
+      }
+    } catch (error) {
+      throw asPostError(error);
+    }
+  }
+
   inGuild(guildId: string): boolean {
     return this.#client.guilds.cache.has(guildId);
   }
@@ -132,6 +175,7 @@ function position(channel: GuildBasedChannel): number {
 function asPostError(error: unknown): unknown {
   if (!(error instanceof DiscordAPIError)) return error;
   if (error.code === UNKNOWN_CHANNEL) return new PostError('channel-missing', error.message);
+  if (error.code === UNKNOWN_MESSAGE) return new PostError('message-missing', error.message);
   if (error.code === MISSING_ACCESS || error.code === MISSING_PERMISSIONS)
     return new PostError('no-permission', error.message);
   if (error.status >= 400 && error.status < 500 && error.status !== 429)

@@ -109,6 +109,7 @@ function renderEmbed(embed: Embed): APIEmbed {
     ...(fields.length > 0 ? { fields } : {}),
     ...(embed.footer ? { footer: { text: clipPlain(embed.footer, L.embedFooter) } } : {}),
     ...(embed.color !== undefined ? { color: embed.color } : {}),
+    ...(embed.image ? { image: { url: `attachment://${embed.image}` } } : {}),
   };
 }
 

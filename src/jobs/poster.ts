@@ -12,17 +12,26 @@ export interface Poster {
   openThread(channelId: string, messageId: string, name: string, starter: Reply): Promise<string>;
   /** A message of this bot in the channel, posted after `after`, with a component whose custom id is `customId`. */
   findPosted(channelId: string, customId: string, after: Date): Promise<string | undefined>;
+  /** Replaces a message's content. Throws `PostError` ('message-missing' when it was deleted). */
+  edit(channelId: string, messageId: string, reply: Reply): Promise<void>;
+  /** Ends a native poll the bot posted; one already ended is fine. */
+  endPoll(channelId: string, messageId: string): Promise<void>;
+  /** Who voted for one answer of a native poll (answer ids start at 1), every page. */
+  pollVoters(channelId: string, messageId: string, answerId: number): Promise<string[]>;
   /** Whether the bot is still in the server. */
   inGuild(guildId: string): boolean;
   /** Tells a server's facilitators something, in a channel the bot may post in; false when there is none. */
   notifyFacilitators(guildId: string, reply: Reply): Promise<boolean>;
 }
 
+/** Why Discord refused: the schedule's pause reasons, and a message that is gone. */
+export type PostErrorReason = Exclude<PauseReason, 'facilitator'> | 'message-missing';
+
 /** Discord refused a post for a reason only a person can fix; the schedule pauses instead of retrying. */
 export class PostError extends Error {
   override name = 'PostError';
   constructor(
-    readonly reason: Exclude<PauseReason, 'facilitator'>,
+    readonly reason: PostErrorReason,
     message: string,
   ) {
     super(message);

@@ -1,46 +1,51 @@
 import { SCHEDULE_CHANNEL_PERMISSIONS } from '../core/access.js';
 import { pickExcerpt } from '../core/excerpts.js';
 import { sectionsOf, withCovered } from '../core/progress.js';
+import { missedReply, noticeButtonId, wrapUpReply } from '../core/replies/notices.js';
 import {
   checkInId,
   kickoffReply,
-  missedReply,
   sessionThreadName,
   sessionThreadStarter,
   threadFailedReply,
-  wrapUpReply,
 } from '../core/replies/session.js';
 import type { Reply } from '../core/reply.js';
 import { nextInRotation } from '../core/rotation.js';
 import {
+  attemptNotice,
   CLAIM_SETTLE_MS,
   claimSession,
   claimSettled,
+  dueActions,
   dueAt,
   type Notice,
   recordMissed,
   recordNotice,
   recordPost,
   recordThread,
+  recordWeeklyPoll,
   releaseClaim,
   type Schedule,
   type SessionPicks,
   upcoming,
+  weeklyPollWindow,
 } from '../core/schedule/plan.js';
 import type { Change } from '../state/index.js';
+import type { JobDeps } from './deps.js';
+import { tellFacilitators } from './facilitators.js';
 import { PostError } from './poster.js';
-import type { JobDeps } from './sessions.js';
 
 /**
  * Posting a session: claim → post → record. The claim is written first, with the excerpt and crux chosen,
  * so a crash between it and the record is recovered by finding the post in the channel (or posting the same
- * picks once the claim is old enough that no post can still be landing), never by posting twice.
+ * picks once the claim is old enough that no post can still be landing), never by posting twice. Each
+ * attempt refreshes the claim, so a facilitator's change waits for it (see assertNoPostInFlight).
  */
 export async function postSession(guildId: string, number: number, deps: JobDeps): Promise<void> {
   const { corpus, poster } = deps;
   const session = corpus.sessions[number - 1];
   if (!session) return;
-  const claim = await claimOrReuse(guildId, number, deps);
+  const claim = await claimIfDue(guildId, number, deps);
   if (!claim) return;
   const { settings } = claim.schedule;
   const kickoff = kickoffReply(
@@ -67,16 +72,32 @@ interface Claim {
   readonly picks: SessionPicks;
 }
 
-/** Claims session `number` if it is next and unclaimed, choosing its excerpt and crux; reuses a crash's claim. */
-function claimOrReuse(guildId: string, number: number, deps: JobDeps): Promise<Claim | undefined> {
+/**
+ * Claims session `number` only if posting it is still due on an active schedule (a facilitator's pause or
+ * move since the scheduler looked wins), choosing its excerpt and crux; a crash's claim is reused with its
+ * picks and refreshed.
+ */
+function claimIfDue(guildId: string, number: number, deps: JobDeps): Promise<Claim | undefined> {
   const { corpus, search, random } = deps;
+  const now = deps.clock();
   return deps.state.guilds.change(guildId, (record): Change<Claim | undefined> => {
     const schedule = record.schedule;
-    const existing = schedule?.sessions[number];
-    if (!schedule || schedule.next !== number || (existing && existing.status !== 'claimed')) {
-      return { record, result: undefined };
+    const due =
+      schedule?.status === 'active' &&
+      dueActions(schedule, corpus.sessions.length, now).some(
+        (a) => (a.kind === 'post' || a.kind === 'recover') && a.session === number,
+      );
+    if (!schedule || !due) return { record, result: undefined };
+    const existing = schedule.sessions[number];
+    if (existing?.status === 'claimed') {
+      const picks: SessionPicks = {
+        ...(existing.excerptId !== undefined ? { excerptId: existing.excerptId } : {}),
+        ...(existing.cruxId !== undefined ? { cruxId: existing.cruxId } : {}),
+      };
+      const claimed = claimSession(schedule, number, now, picks);
+      return { record: { ...record, schedule: claimed }, result: { schedule: claimed, picks } };
     }
-    if (existing) return { record, result: { schedule, picks: existing } };
+    if (existing) return { record, result: undefined };
     const excerpt = pickExcerpt(corpus, search, { session: number }, record.excerpts.shown, random);
     const crux = nextInRotation(
       corpus.cruxes.filter((c) => c.session === number),
@@ -88,23 +109,25 @@ function claimOrReuse(guildId: string, number: number, deps: JobDeps): Promise<C
       ...(excerpt.kind === 'excerpt' && 'id' in excerpt.passage ? { excerptId: excerpt.passage.id } : {}),
       ...(crux ? { cruxId: crux.item.id } : {}),
     };
+    const claimed = claimSession(schedule, number, now, picks);
     return {
       record: {
         ...record,
-        schedule: claimSession(schedule, number, deps.clock(), picks),
+        schedule: claimed,
         excerpts: excerpt.kind === 'nothing' ? record.excerpts : { shown: excerpt.shown },
         cruxes: crux ? { shown: crux.shown } : record.cruxes,
       },
-      result: { schedule, picks },
+      result: { schedule: claimed, picks },
     };
   });
 }
 
 /**
- * A claim without a recorded post, after a crash: the post is looked for in the channel and recorded if
- * found. If not, and the claim is old enough that no request can still be landing, the session is posted
- * now with the same picks — or, beyond the grace window, reported as missed. Returns when to look again
- * while the claim is too young to judge.
+ * A claim without a recorded post, after a crash or a lost answer: the post is looked for where it was made
+ * and recorded if found. If not, and the claim is old enough that no request can still be landing, the
+ * session is posted now with the same picks; or, beyond the grace window, reported missed; or, if it has
+ * moved to a later date meanwhile, released to be posted then. Returns when to look again while the claim
+ * is too young to judge.
  */
 export async function recoverSession(
   guildId: string,
@@ -112,11 +135,12 @@ export async function recoverSession(
   number: number,
   deps: JobDeps,
 ): Promise<Date | undefined> {
-  const claimedAt = schedule.sessions[number]?.at ?? 0;
+  const claim = schedule.sessions[number];
+  if (claim?.status !== 'claimed') return undefined;
   const found = await deps.poster.findPosted(
-    schedule.settings.channelId,
+    claim.channelId ?? schedule.settings.channelId,
     checkInId(number),
-    new Date(claimedAt - 60_000),
+    new Date((claim.firstAt ?? claim.at) - 60_000),
   );
   if (found) {
     deps.logger.info({ guildId, session: number }, 'recovered a session posted before a crash');
@@ -125,8 +149,13 @@ export async function recoverSession(
     return undefined;
   }
   const now = deps.clock();
-  if (!claimSettled(schedule, number, now)) return new Date(claimedAt + CLAIM_SETTLE_MS);
+  if (!claimSettled(schedule, number, now)) return new Date(claim.at + CLAIM_SETTLE_MS);
   const due = dueAt(schedule, number);
+  if (due && now < due) {
+    // Never posted, and the session has moved to a later date since: it is posted then.
+    await changeSchedule(guildId, deps, (s) => releaseClaim(s, number));
+    return undefined;
+  }
   if (due && now.getTime() - due.getTime() > schedule.settings.graceMinutes * 60_000) {
     await changeSchedule(guildId, deps, (s) =>
       s.sessions[number]?.status === 'claimed' ? recordMissed(s, [number], now) : s,
@@ -166,9 +195,9 @@ async function recordPosted(
 }
 
 /**
- * Opens the discussion thread of a posted session. Any failure is recorded and not retried (discord.js has
- * already retried what can clear by itself), so a thread never holds up the next session; a missing
- * permission is told to the facilitators.
+ * Opens the discussion thread of a posted session, in the channel it was posted in. Any failure is recorded
+ * and not retried (discord.js has already retried what can clear by itself), so a thread never holds up the
+ * next session; a missing permission is told to the facilitators.
  */
 export async function openSessionThread(guildId: string, number: number, deps: JobDeps): Promise<void> {
   const record = await deps.state.guilds.read(guildId);
@@ -183,7 +212,7 @@ export async function openSessionThread(guildId: string, number: number, deps: J
     posted.threadFailed
   )
     return;
-  const { channelId } = record.schedule.settings;
+  const channelId = posted.channelId ?? record.schedule.settings.channelId;
   let threadId: string | undefined;
   try {
     threadId = await deps.poster.openThread(
@@ -206,17 +235,74 @@ export async function openSessionThread(guildId: string, number: number, deps: J
 }
 
 /**
- * Posts a message the channel is owed, then records it posted. A crash between the two repeats the notice
- * once; a failed post leaves it owed, to be retried.
+ * Opens a posted session's weekly poll on its crux, in its channel, closing an hour before the next kickoff.
+ * When its window has passed (the bot was down), or the session has no crux, it is recorded as skipped.
+ */
+export async function openWeeklyPoll(
+  guildId: string,
+  number: number,
+  phase: 'before' | 'after',
+  deps: JobDeps,
+): Promise<void> {
+  const { schedule } = await deps.state.guilds.read(guildId);
+  const posted = schedule?.sessions[number];
+  if (!schedule || posted?.status !== 'posted' || posted.polls?.[phase]) return;
+  const window = weeklyPollWindow(schedule, number, phase, deps.corpus.sessions.length);
+  const crux = deps.corpus.cruxById.get(posted.cruxId ?? '');
+  const now = deps.clock().getTime();
+  if (!window || !crux || window.closesAt - now < 3_600_000) {
+    await changeSchedule(guildId, deps, (s) => recordWeeklyPoll(s, number, phase, 'skipped'));
+    return;
+  }
+  await deps.polls.open(
+    {
+      guildId,
+      channelId: posted.channelId ?? schedule.settings.channelId,
+      crux,
+      phase,
+      style: 'buttons',
+      hideResults: false,
+      openedBy: null,
+      session: number,
+      closesAt: new Date(Math.min(window.closesAt, now + 768 * 3_600_000)),
+    },
+    (record, poll) =>
+      record.schedule && !record.schedule.sessions[number]?.polls?.[phase]
+        ? { ...record, schedule: recordWeeklyPoll(record.schedule, number, phase, poll.id) }
+        : null,
+  );
+}
+
+/**
+ * Posts a message the channel is owed, once: the attempt is recorded first, and a retry looks for the
+ * notice (by its button) before posting it again. Returns when to look again while an attempt is too young
+ * to judge.
  */
 export async function postNotice(
   guildId: string,
   schedule: Schedule,
   notice: Notice,
   deps: JobDeps,
-): Promise<void> {
-  await deps.poster.post(schedule.settings.channelId, await noticeReply(guildId, schedule, notice, deps));
-  await changeSchedule(guildId, deps, (s) => recordNotice(s, notice));
+): Promise<Date | undefined> {
+  const { poster, clock } = deps;
+  const marker = noticeButtonId(notice);
+  if (notice.attemptedAt !== undefined) {
+    const found = await poster.findPosted(
+      schedule.settings.channelId,
+      marker,
+      new Date(notice.attemptedAt - 60_000),
+    );
+    if (found) {
+      await changeSchedule(guildId, deps, (s) => recordNotice(s, notice.id));
+      return undefined;
+    }
+    if (clock().getTime() - notice.attemptedAt < CLAIM_SETTLE_MS)
+      return new Date(notice.attemptedAt + CLAIM_SETTLE_MS);
+  }
+  await changeSchedule(guildId, deps, (s) => attemptNotice(s, notice.id, clock()));
+  await poster.post(schedule.settings.channelId, await noticeReply(guildId, schedule, notice, deps));
+  await changeSchedule(guildId, deps, (s) => recordNotice(s, notice.id));
+  return undefined;
 }
 
 async function noticeReply(
@@ -228,19 +314,13 @@ async function noticeReply(
   if (notice.kind === 'missed') {
     const [next] = upcoming(schedule, deps.corpus.sessions.length);
     return missedReply(
-      notice.sessions.map((s) => ({ number: s.number, at: new Date(s.at) })),
+      notice,
       schedule.settings.graceMinutes,
       next ? { number: next.session, at: next.at } : undefined,
     );
   }
   const record = await deps.state.guilds.read(guildId);
-  return wrapUpReply(deps.corpus, schedule, record.progress.covered);
-}
-
-/** Tells a server's facilitators something in a channel the bot may post in, or logs that it cannot. */
-export async function tellFacilitators(guildId: string, reply: Reply, deps: JobDeps): Promise<void> {
-  const told = await deps.poster.notifyFacilitators(guildId, reply).catch(() => false);
-  if (!told) deps.logger.warn({ guildId }, 'no channel to tell the facilitators in');
+  return wrapUpReply(deps.corpus, schedule, record.progress.covered, notice);
 }
 
 /** Changes the server's schedule, if it has one. */

@@ -1,45 +1,44 @@
 import type { Corpus } from '../core/corpus/types.js';
-import { pausedForProblemReply, reminderReply } from '../core/replies/session.js';
+import { reminderReply } from '../core/replies/session.js';
 import {
   type DueAction,
-  dueActions,
   dueAt,
-  nextWakeAt,
-  type PauseReason,
-  pauseSchedule,
   recordMissed,
   recordReminder,
   recordWrapUp,
   type Schedule,
 } from '../core/schedule/plan.js';
-import type { CorpusSearch } from '../core/search.js';
-import type { Logger } from '../logger.js';
-import type { State } from '../state/index.js';
-import { PostError, type Poster } from './poster.js';
-import { openSessionThread, postNotice, postSession, recoverSession, tellFacilitators } from './posting.js';
+import type { GuildRecord } from '../state/index.js';
+import type { JobDeps } from './deps.js';
+import { type DueRules, type ServerAction, serverActions, serverWakeAt } from './due.js';
+import { pause } from './facilitators.js';
+import { PostError } from './poster.js';
+import { openSessionThread, openWeeklyPoll, postNotice, postSession, recoverSession } from './posting.js';
+import { forgetServer, serverLeft } from './servers.js';
 
-/** What scheduled work uses; time and chance are injected. */
-export interface JobDeps {
-  readonly corpus: Corpus;
-  readonly search: CorpusSearch;
-  readonly state: State;
-  readonly poster: Poster;
-  readonly clock: () => Date;
-  readonly random: () => number;
-  readonly logger: Logger;
-}
+export type { JobDeps } from './deps.js';
 
 /** How soon to look again after a failure that may clear by itself (Discord 5xx, a storage timeout). */
 export const RETRY_MS = 5 * 60_000;
 /** A server never gets more than this many actions in one wake-up: a bound, not a plan. */
 const MAX_ACTIONS = 12;
 
+/** The rules that decide what is due, from the deps. */
+export function dueRules(deps: Pick<JobDeps, 'corpus' | 'retentionMs'>): DueRules {
+  return { totalSessions: deps.corpus.sessions.length, retentionMs: deps.retentionMs };
+}
+
 /**
- * When the scheduler should next look at a server with this schedule; the state layer adds it to the
- * wake-up index with every change to the schedule (see `openState`).
+ * When the scheduler should next look at a server with this record; the state layer adds it to the wake-up
+ * index with every change to a server's schedule, polls or presence (see `openState`).
  */
-export function wakeAtFor(corpus: Corpus, clock: () => Date): (schedule: Schedule) => Date | undefined {
-  return (schedule) => nextWakeAt(schedule, corpus.sessions.length, clock());
+export function wakeAtFor(
+  corpus: Corpus,
+  clock: () => Date,
+  retentionMs: number,
+): (record: GuildRecord) => Date | undefined {
+  const rules = dueRules({ corpus, retentionMs });
+  return (record) => serverWakeAt(record, rules, clock());
 }
 
 /**
@@ -49,18 +48,23 @@ export function wakeAtFor(corpus: Corpus, clock: () => Date): (schedule: Schedul
  * the schedule and tell the facilitators; nothing is retried in a loop.
  */
 export async function runGuild(guildId: string, deps: JobDeps): Promise<void> {
-  const total = deps.corpus.sessions.length;
+  const rules = dueRules(deps);
   try {
     for (let step = 0; step < MAX_ACTIONS; step++) {
-      const schedule = (await deps.state.guilds.read(guildId)).schedule;
-      const action = schedule ? dueActions(schedule, total, deps.clock())[0] : undefined;
-      if (!schedule || !action) return;
-      if (!deps.poster.inGuild(guildId)) {
-        await pause(guildId, 'bot-removed', action, deps);
-        deps.logger.warn({ guildId }, 'bot removed from server; schedule paused');
+      const record = await deps.state.guilds.read(guildId);
+      const action = serverActions(record, rules, deps.clock())[0];
+      if (!action) return;
+      if (action.kind === 'forget-server') {
+        await forgetServer(guildId, deps);
         return;
       }
-      const outcome = await perform(guildId, schedule, action, deps);
+      if (!deps.poster.inGuild(guildId)) {
+        // Removed while the bot was offline, or the event was missed: the same as being told.
+        await serverLeft(guildId, deps);
+        deps.logger.warn({ guildId }, 'bot removed from server; schedule paused, data kept for now');
+        return;
+      }
+      const outcome = await perform(guildId, record, action, deps);
       if (outcome === 'stop') return;
       if (outcome) {
         await deps.state.wakeUps.add(guildId, outcome);
@@ -81,86 +85,95 @@ export async function runGuild(guildId: string, deps: JobDeps): Promise<void> {
  */
 async function perform(
   guildId: string,
-  schedule: Schedule,
-  action: DueAction,
+  record: GuildRecord,
+  action: Exclude<ServerAction, { kind: 'forget-server' }>,
   deps: JobDeps,
 ): Promise<Date | 'stop' | undefined> {
-  try {
-    switch (action.kind) {
-      case 'notice':
-        await postNotice(guildId, schedule, action.notice, deps);
-        return undefined;
-      case 'remind': {
-        const session = deps.corpus.sessions[action.session - 1];
-        const at = dueAt(schedule, action.session);
-        // Recorded before sending: a crash costs at most the reminder, never a duplicate.
-        if (!(await changeIfStillDue(guildId, action, (s) => recordReminder(s, action.session), deps)))
-          return undefined;
-        if (session && at)
-          await deps.poster.post(
-            schedule.settings.channelId,
-            reminderReply(deps.corpus, session, at, schedule.settings.pingRoleId),
-          );
-        return undefined;
-      }
-      case 'post':
-        await postSession(guildId, action.session, deps);
-        return undefined;
-      case 'recover':
-        return await recoverSession(guildId, schedule, action.session, deps);
-      case 'thread':
-        await openSessionThread(guildId, action.session, deps);
-        return undefined;
-      case 'missed':
-        // The notice is owed from here on and posted by the next step.
-        await changeIfStillDue(guildId, action, (s) => recordMissed(s, action.sessions, deps.clock()), deps);
-        return undefined;
-      case 'wrap-up':
-        await changeIfStillDue(guildId, action, (s) => recordWrapUp(s, deps.clock()), deps);
-        return undefined;
+  switch (action.kind) {
+    case 'poll-recover':
+      await deps.polls.recoverOpening(guildId, action.pollId);
+      return undefined;
+    case 'poll-close': {
+      const report = await deps.polls.close(guildId, action.pollId, null);
+      return report.kind === 'in-progress' ? report.until : undefined;
     }
+  }
+  const schedule = record.schedule;
+  if (!schedule) return undefined;
+  try {
+    return await performScheduled(guildId, schedule, action, deps);
   } catch (error) {
     if (!(error instanceof PostError)) throw error;
     deps.logger.warn({ guildId, reason: error.reason, err: error }, 'cannot post; pausing the schedule');
-    await pause(guildId, error.reason, action, deps);
+    await pause(guildId, error.reason === 'message-missing' ? 'rejected' : error.reason, action, deps);
     return 'stop';
   }
 }
 
-/** Applies `change` to the schedule only if `action` is still the next thing due; false when it is not. */
-async function changeIfStillDue(
+/** Carries out one action of the reading schedule. */
+async function performScheduled(
+  guildId: string,
+  schedule: Schedule,
+  action: DueAction,
+  deps: JobDeps,
+): Promise<Date | undefined> {
+  switch (action.kind) {
+    case 'notice':
+      return postNotice(guildId, schedule, action.notice, deps);
+    case 'remind': {
+      // Recorded before sending: a crash costs at most the reminder, never a duplicate.
+      const reminded = await changeIfStillDue(
+        guildId,
+        action,
+        (s) => recordReminder(s, action.session),
+        deps,
+      );
+      const session = deps.corpus.sessions[action.session - 1];
+      const at = reminded ? dueAt(reminded, action.session) : undefined;
+      if (reminded && session && at)
+        await deps.poster.post(
+          reminded.settings.channelId,
+          reminderReply(deps.corpus, session, at, reminded.settings.pingRoleId),
+        );
+      return undefined;
+    }
+    case 'post':
+      await postSession(guildId, action.session, deps);
+      return undefined;
+    case 'recover':
+      return recoverSession(guildId, schedule, action.session, deps);
+    case 'thread':
+      await openSessionThread(guildId, action.session, deps);
+      return undefined;
+    case 'open-poll':
+      await openWeeklyPoll(guildId, action.session, action.phase, deps);
+      return undefined;
+    case 'missed':
+      // The notice is owed from here on and posted by the next step.
+      await changeIfStillDue(guildId, action, (s) => recordMissed(s, action.sessions, deps.clock()), deps);
+      return undefined;
+    case 'wrap-up':
+      await changeIfStillDue(guildId, action, (s) => recordWrapUp(s, deps.clock()), deps);
+      return undefined;
+  }
+}
+
+/**
+ * Applies `change` to the schedule only if `action` is still due now; returns the changed schedule, or
+ * undefined when it no longer is.
+ */
+export async function changeIfStillDue(
   guildId: string,
   action: DueAction,
   change: (schedule: Schedule) => Schedule,
   deps: JobDeps,
-): Promise<boolean> {
-  const total = deps.corpus.sessions.length;
+): Promise<Schedule | undefined> {
+  const rules = dueRules(deps);
   return deps.state.guilds.change(guildId, (record) => {
-    const current = record.schedule ? dueActions(record.schedule, total, deps.clock())[0] : undefined;
-    if (!record.schedule || JSON.stringify(current) !== JSON.stringify(action))
-      return { record, result: false };
-    return { record: { ...record, schedule: change(record.schedule) }, result: true };
+    const due = serverActions(record, rules, deps.clock());
+    if (!record.schedule || !due.some((a) => JSON.stringify(a) === JSON.stringify(action)))
+      return { record, result: undefined };
+    const schedule = change(record.schedule);
+    return { record: { ...record, schedule }, result: schedule };
   });
-}
-
-/**
- * Pauses an active schedule for a problem only a person can fix, and tells the facilitators (or the log).
- * A finished schedule has nothing left to pause: the messages it still owed are given up, since the channel
- * cannot take them and no later step would retry them.
- */
-async function pause(guildId: string, reason: PauseReason, action: DueAction, deps: JobDeps): Promise<void> {
-  const record = await deps.state.guilds.change(guildId, (current) => {
-    if (current.schedule?.status === 'finished')
-      return { record: { ...current, schedule: { ...current.schedule, notices: [] } }, result: undefined };
-    if (current.schedule?.status !== 'active') return { record: current, result: undefined };
-    const next = { ...current, schedule: pauseSchedule(current.schedule, reason, deps.clock()) };
-    return { record: next, result: next };
-  });
-  if (!record?.schedule || reason === 'bot-removed') return;
-  const session = 'session' in action ? action.session : record.schedule.next;
-  await tellFacilitators(
-    guildId,
-    pausedForProblemReply(session, reason, record.schedule.settings.channelId, record.facilitatorRoleId),
-    deps,
-  );
 }

@@ -1,66 +1,74 @@
-import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
-import { withTimeout } from './timeout.js';
+import { type RecordChange, RecordStore } from './records.js';
 
 /**
  * Members' "I've read it" check-ins, one list per server and session, apart from the server record so a
- * busy week's check-ins never contend with the schedule for its lock.
+ * busy week's check-ins never contend with the schedule.
  */
-const TIMEOUT_MS = 5000;
-
 export class CheckIns {
-  readonly #keyv: Keyv;
-  readonly #lock = new AsyncLock({ maxPending: 100_000 });
+  readonly #lists: RecordStore<readonly string[]>;
 
   constructor(keyv: Keyv) {
-    this.#keyv = keyv;
+    this.#lists = new RecordStore<readonly string[]>(keyv, {
+      what: 'check-ins',
+      parse: (stored) => (Array.isArray(stored) ? (stored as string[]) : []),
+    });
   }
 
   /** Checks a member in; `already` when they had checked in before. */
-  async add(
+  add(
     guildId: string,
     session: number,
     userId: string,
   ): Promise<{ readonly already: boolean; readonly count: number }> {
-    const key = this.#key(guildId, session);
-    return this.#lock.acquire(key, async () => {
-      const members = await this.#read(key);
-      if (members.includes(userId)) return { already: true, count: members.length };
-      await withTimeout(this.#keyv.set(key, [...members, userId]), TIMEOUT_MS, 'writing check-ins');
-      return { already: false, count: members.length + 1 };
-    });
+    return this.#lists.change(
+      this.#key(guildId, session),
+      (members): RecordChange<readonly string[], { readonly already: boolean; readonly count: number }> =>
+        members.includes(userId)
+          ? { record: members, result: { already: true, count: members.length } }
+          : { record: [...members, userId], result: { already: false, count: members.length + 1 } },
+    );
   }
 
   /** Takes a member's check-in back; false when there was none. */
-  async remove(guildId: string, session: number, userId: string): Promise<boolean> {
-    const key = this.#key(guildId, session);
-    return this.#lock.acquire(key, async () => {
-      const members = await this.#read(key);
-      if (!members.includes(userId)) return false;
-      await withTimeout(
-        this.#keyv.set(
-          key,
-          members.filter((id) => id !== userId),
-        ),
-        TIMEOUT_MS,
-        'writing check-ins',
-      );
-      return true;
-    });
+  remove(guildId: string, session: number, userId: string): Promise<boolean> {
+    return this.#lists.change(this.#key(guildId, session), (members) =>
+      members.includes(userId)
+        ? { record: members.filter((id) => id !== userId), result: true }
+        : { record: members, result: false },
+    );
   }
 
   /** Who checked in for a session, in order. */
-  forSession(guildId: string, session: number): Promise<string[]> {
-    return this.#read(this.#key(guildId, session));
+  async forSession(guildId: string, session: number): Promise<string[]> {
+    return [...(await this.#lists.read(this.#key(guildId, session)))];
+  }
+
+  /** Who checked in, for each of sessions 1..`sessions`. */
+  async forServer(guildId: string, sessions: number): Promise<Map<number, readonly string[]>> {
+    const numbers = Array.from({ length: sessions }, (_, i) => i + 1);
+    const lists = await this.#lists.readMany(numbers.map((n) => this.#key(guildId, n)));
+    return new Map(numbers.map((n, i) => [n, lists[i] ?? []]));
   }
 
   /** The sessions (of 1..`sessions`) a member checked in for. */
   async forMember(guildId: string, userId: string, sessions: number): Promise<number[]> {
-    const checked: number[] = [];
-    for (let session = 1; session <= sessions; session++) {
-      if ((await this.forSession(guildId, session)).includes(userId)) checked.push(session);
-    }
-    return checked;
+    const all = await this.forServer(guildId, sessions);
+    return [...all].filter(([, members]) => members.includes(userId)).map(([session]) => session);
+  }
+
+  /** Forgets one member's check-ins in the server. */
+  async forgetMember(guildId: string, userId: string, sessions: number): Promise<number> {
+    let removed = 0;
+    for (let session = 1; session <= sessions; session++)
+      if (await this.remove(guildId, session, userId)) removed++;
+    return removed;
+  }
+
+  /** Forgets every check-in of the server. */
+  async forgetServer(guildId: string, sessions: number): Promise<void> {
+    for (let session = 1; session <= sessions; session++)
+      await this.#lists.delete(this.#key(guildId, session));
   }
 
   #key(guildId: string, session: number): string {
@@ -68,12 +76,5 @@ export class CheckIns {
       throw new RangeError(`bad check-in key: ${guildId}/${session}`);
     }
     return `${guildId}:${session}`;
-  }
-
-  async #read(key: string): Promise<string[]> {
-    return (
-      ((await withTimeout(this.#keyv.get(key), TIMEOUT_MS, 'reading check-ins')) as string[] | undefined) ??
-      []
-    );
   }
 }

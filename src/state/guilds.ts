@@ -1,22 +1,32 @@
-import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
 import { z } from 'zod';
+import type { PollSummary } from '../core/polls/model.js';
 import type { Schedule } from '../core/schedule/plan.js';
-import { withTimeout } from './timeout.js';
+import { type RecordChange, RecordStore } from './records.js';
 
 /**
  * Each server's state, as one versioned record. Reads return a snapshot merged over the defaults declared
- * here; writes go through `change`, which runs under a per-server lock because Keyv has no transactions:
- * two concurrent read-modify-writes would otherwise lose one of the updates.
+ * here; writes go through `change` (see records.ts: serialized per server, since Keyv has no transactions).
  */
 
 /**
  * Bump when the record's shape changes, and teach `migrate` the step. Version 2 added the schedule, the
- * covered sections and the facilitator role; version 1 records read as version 2 with those empty.
+ * covered sections and the facilitator role; version 3 the poll index, the export secret and when the bot
+ * left the server. Earlier records read as the current version with the new parts empty.
  */
-export const GUILD_RECORD_VERSION = 2;
+export const GUILD_RECORD_VERSION = 3;
 
 const shownList = z.object({ shown: z.array(z.string()).default([]) }).default({ shown: [] });
+
+const PollSummarySchema = z.object({
+  id: z.string(),
+  cruxId: z.string(),
+  phase: z.enum(['before', 'after']),
+  status: z.enum(['opening', 'open', 'closing', 'closed']),
+  createdAt: z.number(),
+  closesAt: z.number(),
+  session: z.number().int().optional(),
+});
 
 const GuildRecordSchema = z.object({
   version: z.number().int().default(GUILD_RECORD_VERSION),
@@ -33,6 +43,9 @@ const GuildRecordSchema = z.object({
     .nullable()
     .default(null),
   facilitatorRoleId: z.string().nullable().default(null),
+  polls: z.array(PollSummarySchema).default([]),
+  exportSecret: z.string().nullable().default(null),
+  leftAt: z.number().nullable().default(null),
 });
 
 /** A server's stored state. Snapshots are read-only: change them by returning a new record from `change`. */
@@ -50,16 +63,19 @@ export interface GuildRecord {
   readonly schedule: Schedule | null;
   /** Members with this role may manage the schedule, besides those with Manage Server. */
   readonly facilitatorRoleId: string | null;
+  /** Every poll of the server, oldest first; the polls themselves are separate records (polls.ts). */
+  readonly polls: readonly PollSummary[];
+  /** The key of the server's export pseudonyms, made at its first export. */
+  readonly exportSecret: string | null;
+  /** When the bot was removed from the server (its data is deleted a while later), or null. */
+  readonly leftAt: number | null;
 }
 
 /** The record's rotation lists. */
 export type RotationList = 'excerpts' | 'cruxes';
 
 /** What a `change` function returns: the record to store and a result for the caller. */
-export interface Change<R> {
-  readonly record: GuildRecord;
-  readonly result: R;
-}
+export type Change<R> = RecordChange<GuildRecord, R>;
 
 /** A stored record this version of Crux cannot read. */
 export class StateVersionError extends Error {
@@ -68,64 +84,54 @@ export class StateVersionError extends Error {
 
 const SNOWFLAKE = /^\d{1,25}$/u;
 
-/** How long one storage call may take before the command fails instead of hanging. */
-const STORAGE_TIMEOUT_MS = 5000;
-
 /** How a GuildStore is set up. */
 export interface GuildStoreOptions {
   /** How long one storage call may take. */
   readonly timeoutMs?: number;
   /**
-   * Called with a server's new schedule before it is written, so what depends on it (the wake-up index) is
-   * never behind the record: if this throws, the change is not written.
+   * Called with a server's record before it is written whenever its schedule, polls or presence changed,
+   * so what depends on them (the wake-up index) is never behind the record: if this throws, nothing is
+   * written.
    */
-  readonly onScheduleChange?: (guildId: string, schedule: Schedule) => Promise<void>;
+  readonly onTimingChange?: (guildId: string, record: GuildRecord) => Promise<void>;
 }
 
 export class GuildStore {
-  readonly #keyv: Keyv;
-  readonly #timeoutMs: number;
-  readonly #lock: AsyncLock;
-
-  readonly #onScheduleChange: GuildStoreOptions['onScheduleChange'];
+  readonly #records: RecordStore<GuildRecord>;
 
   constructor(keyv: Keyv, options: GuildStoreOptions = {}) {
-    this.#keyv = keyv;
-    this.#timeoutMs = options.timeoutMs ?? STORAGE_TIMEOUT_MS;
-    this.#onScheduleChange = options.onScheduleChange;
-    // Waiting for a server's lock is bounded too, so one stuck call cannot queue that server's commands forever.
-    this.#lock = new AsyncLock({
-      maxPending: 10_000,
-      timeout: this.#timeoutMs * 2,
-      maxOccupationTime: this.#timeoutMs * 3,
+    const { onTimingChange } = options;
+    this.#records = new RecordStore(keyv, {
+      what: 'server state',
+      parse: migrate,
+      serialize: (record) => GuildRecordSchema.parse(record),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(onTimingChange
+        ? {
+            beforeWrite: async (key, before, after) => {
+              if (
+                after.schedule !== before.schedule ||
+                after.polls !== before.polls ||
+                after.leftAt !== before.leftAt
+              )
+                await onTimingChange(key, after);
+            },
+          }
+        : {}),
     });
   }
 
   /** A read-only snapshot of the server's record (the defaults for a server Crux has not seen). */
   async read(guildId: string): Promise<GuildRecord> {
-    return migrate(await this.#get(key(guildId)));
+    return this.#records.read(key(guildId));
   }
 
   /**
-   * Reads, changes and writes the server's record under its lock. If `fn` (or the schedule hook) throws,
-   * nothing is written.
-   * Within one process this serializes every write to a server; across processes each server must have one
-   * owner (the shard that holds it).
+   * Changes the server's record: `fn` gets the current record and returns the one to store (the same object
+   * for no change). If `fn` (or the timing hook) throws, nothing of it is written.
    */
   async change<R>(guildId: string, fn: (current: GuildRecord) => Change<R>): Promise<R> {
-    const id = key(guildId);
-    return this.#lock.acquire(id, async () => {
-      const before = migrate(await this.#get(id));
-      const { record, result } = fn(before);
-      if (record.schedule && record.schedule !== before.schedule)
-        await this.#onScheduleChange?.(guildId, record.schedule);
-      await withTimeout(
-        this.#keyv.set(id, GuildRecordSchema.parse(record)),
-        this.#timeoutMs,
-        'writing server state',
-      );
-      return result;
-    });
+    return this.#records.change(key(guildId), fn);
   }
 
   /**
@@ -153,14 +159,7 @@ export class GuildStore {
 
   /** Forgets everything stored for the server. */
   async delete(guildId: string): Promise<void> {
-    const id = key(guildId);
-    await this.#lock.acquire(id, async () => {
-      await withTimeout(this.#keyv.delete(id), this.#timeoutMs, 'deleting server state');
-    });
-  }
-
-  #get(id: string): Promise<unknown> {
-    return withTimeout(this.#keyv.get(id), this.#timeoutMs, 'reading server state');
+    await this.#records.delete(key(guildId));
   }
 }
 

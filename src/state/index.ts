@@ -1,12 +1,14 @@
-import type { Schedule } from '../core/schedule/plan.js';
 import { CheckIns } from './checkins.js';
-import { GuildStore } from './guilds.js';
+import { type GuildRecord, GuildStore } from './guilds.js';
+import { PollStore } from './polls.js';
 import { StoreFactory } from './stores.js';
 import { WakeUps } from './wakeups.js';
 
 export { CheckIns } from './checkins.js';
 export type { Change, GuildRecord, RotationList } from './guilds.js';
 export { GuildStore, StateVersionError } from './guilds.js';
+export type { PollRef } from './polls.js';
+export { PollStore } from './polls.js';
 export { SUPPORTED_STORE_SCHEMES, storeUrlProblem } from './stores.js';
 export { StorageTimeoutError } from './timeout.js';
 export type { WakeUp } from './wakeups.js';
@@ -17,6 +19,7 @@ export interface State {
   readonly guilds: GuildStore;
   readonly wakeUps: WakeUps;
   readonly checkIns: CheckIns;
+  readonly polls: PollStore;
   /** Reads once from the store, so an unreachable KEYV_URL is reported at start instead of on first use. */
   check(): Promise<void>;
   close(): Promise<void>;
@@ -30,22 +33,23 @@ export class StateUnavailableError extends Error {
 /** How the bot's state is opened. */
 export interface StateOptions {
   /**
-   * When the scheduler should next look at a server with this schedule. Given, every change to a schedule
-   * adds that wake-up to the index in the same step, so no caller can forget it.
+   * When the scheduler should next look at a server with this record. Given, every change to a server's
+   * schedule, polls or presence adds that wake-up to the index before the record is written, so no caller
+   * can forget it.
    */
-  readonly scheduleWakeAt?: (schedule: Schedule) => Date | undefined;
+  readonly wakeAt?: (record: GuildRecord) => Date | undefined;
 }
 
 /** Opens the bot's state. Storage errors are reported to `onError` and thrown to the caller. */
 export function openState(url: string, onError: (error: unknown) => void, options: StateOptions = {}): State {
   const stores = new StoreFactory(url, onError);
   const wakeUps = new WakeUps(stores.open('wakeups'));
-  const { scheduleWakeAt } = options;
+  const { wakeAt } = options;
   const guilds = new GuildStore(stores.open('guilds'), {
-    ...(scheduleWakeAt
+    ...(wakeAt
       ? {
-          onScheduleChange: async (guildId, schedule) => {
-            const at = scheduleWakeAt(schedule);
+          onTimingChange: async (guildId, record) => {
+            const at = wakeAt(record);
             if (at) await wakeUps.add(guildId, at);
           },
         }
@@ -55,6 +59,7 @@ export function openState(url: string, onError: (error: unknown) => void, option
     guilds,
     wakeUps,
     checkIns: new CheckIns(stores.open('checkins')),
+    polls: new PollStore({ polls: stores.open('polls'), messages: stores.open('poll-messages') }),
     async check() {
       try {
         await stores.check();

@@ -1,10 +1,16 @@
 import { commands } from '../../commands/index.js';
 import { type CommandContext, defineAll } from '../../src/command.js';
 import { loadValidCorpus } from '../../src/core/corpus/read.js';
-import type { Corpus } from '../../src/core/corpus/types.js';
+import type { Corpus, Crux, Position } from '../../src/core/corpus/types.js';
 import { CorpusSearch } from '../../src/core/search.js';
+import { Polls } from '../../src/jobs/polls.js';
 import { wakeAtFor } from '../../src/jobs/sessions.js';
+import { silentLogger } from '../../src/logger.js';
 import { openState, type State } from '../../src/state/index.js';
+import { FakePoster } from './fake-poster.js';
+
+/** Data is kept 30 days after the bot leaves a server, as by default. */
+export const RETENTION_MS = 30 * 86_400_000;
 
 /** The shipped corpus and its search index, loaded once per test file. */
 let shared: Promise<{ corpus: Corpus; search: CorpusSearch }> | undefined;
@@ -49,8 +55,22 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
       (error) => {
         throw error;
       },
-      { scheduleWakeAt: wakeAtFor(corpus, () => now) },
+      { wakeAt: wakeAtFor(corpus, () => now, RETENTION_MS) },
     );
+  const random = overrides.random ?? seededRandom(42);
+  const poster = new FakePoster(() => now);
+  const polls =
+    overrides.polls ??
+    new Polls({
+      corpus,
+      search,
+      state,
+      poster,
+      clock: () => now,
+      random,
+      logger: silentLogger(),
+      retentionMs: RETENTION_MS,
+    });
   return {
     interactionId: '1000000000000000001',
     guildId: '200000000000000001',
@@ -64,7 +84,8 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
     corpus,
     search,
     state,
-    random: seededRandom(42),
+    polls,
+    random,
     commands: defineAll(commands, corpus),
     ...overrides,
   };
@@ -76,4 +97,20 @@ export async function reachSession(ctx: CommandContext, session: number): Promis
     record: { ...record, progress: { ...record.progress, session } },
     result: undefined,
   }));
+}
+
+/** A crux's first `n` positions, failing the test if it has fewer (so tests need no non-null assertions). */
+export function positionsOf(crux: Crux, n: 2): [Position, Position];
+export function positionsOf(crux: Crux, n: 3): [Position, Position, Position];
+export function positionsOf(crux: Crux, n: number): Position[] {
+  const positions = crux.positions.slice(0, n);
+  if (positions.length < n) throw new Error(`crux ${crux.id} has fewer than ${n} positions`);
+  return positions;
+}
+
+/** The first item, failing the test when there is none. */
+export function first<T>(items: readonly T[], what = 'item'): T {
+  const [item] = items;
+  if (item === undefined) throw new Error(`expected at least one ${what}`);
+  return item;
 }

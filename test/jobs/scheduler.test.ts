@@ -1,12 +1,13 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { createSchedule } from '../../src/core/schedule/plan.js';
+import { Polls } from '../../src/jobs/polls.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { silentLogger } from '../../src/logger.js';
-import { CheckIns, GuildStore, type State, WakeUps } from '../../src/state/index.js';
-import { seededRandom, shippedCorpus } from '../helpers/context.js';
-import { FakePoster } from './fake-poster.js';
+import { CheckIns, GuildStore, PollStore, type State, WakeUps } from '../../src/state/index.js';
+import { RETENTION_MS, seededRandom, shippedCorpus } from '../helpers/context.js';
+import { FakePoster } from '../helpers/fake-poster.js';
 
 /** A Keyv whose reads fail while `down` is set, like a storage server that is unreachable for a while. */
 function flakyKeyv(): { keyv: Keyv; setDown: (down: boolean) => void } {
@@ -50,18 +51,19 @@ describe('Scheduler', () => {
     const wakeUps = new FlakyWakeUps(new Keyv());
     const state: State = {
       guilds: new GuildStore(guildsKeyv.keyv, {
-        onScheduleChange: async (guildId, schedule) => {
-          const at = wakeAtFor(corpus, clock)(schedule);
+        onTimingChange: async (guildId, record) => {
+          const at = wakeAtFor(corpus, clock, RETENTION_MS)(record);
           if (at) await wakeUps.add(guildId, at);
         },
       }),
       wakeUps,
       checkIns: new CheckIns(new Keyv()),
+      polls: new PollStore({ polls: new Keyv(), messages: new Keyv() }),
       check: async () => undefined,
       close: async () => undefined,
     };
     const poster = new FakePoster(clock);
-    const scheduler = new Scheduler({
+    const base = {
       corpus,
       search,
       state,
@@ -69,7 +71,9 @@ describe('Scheduler', () => {
       clock,
       random: seededRandom(1),
       logger: silentLogger(),
-    });
+      retentionMs: RETENTION_MS,
+    };
+    const scheduler = new Scheduler({ ...base, polls: new Polls(base) });
     const guildId = '700000000000000001';
     const schedule = createSchedule(
       { channelId: '1', weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null },

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { createSchedule, type Schedule } from '../../src/core/schedule/plan.js';
+import {
+  createSchedule,
+  pauseSchedule,
+  rescheduleWith,
+  resumeSchedule,
+  type Schedule,
+  upcoming,
+} from '../../src/core/schedule/plan.js';
+import type { JobDeps } from '../../src/jobs/deps.js';
+import { Polls } from '../../src/jobs/polls.js';
 import { PostError } from '../../src/jobs/poster.js';
-import { type JobDeps, runGuild, wakeAtFor } from '../../src/jobs/sessions.js';
+import { postSession } from '../../src/jobs/posting.js';
+import { Scheduler } from '../../src/jobs/scheduler.js';
+import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { silentLogger } from '../../src/logger.js';
 import { openState } from '../../src/state/index.js';
-import { seededRandom, shippedCorpus } from '../helpers/context.js';
-import { FakePoster } from './fake-poster.js';
+import { first, positionsOf, RETENTION_MS, seededRandom, shippedCorpus } from '../helpers/context.js';
+import { FakePoster } from '../helpers/fake-poster.js';
 
 /**
  * The scheduler's work for one server, with Discord behind a `FakePoster` that keeps what was posted and
@@ -26,10 +37,10 @@ async function group(adjust: (schedule: Schedule) => Schedule = (s) => s) {
     (error) => {
       throw error;
     },
-    { scheduleWakeAt: wakeAtFor(corpus, clock) },
+    { wakeAt: wakeAtFor(corpus, clock, RETENTION_MS) },
   );
   const poster = new FakePoster(clock);
-  const deps: JobDeps = {
+  const base = {
     corpus,
     search,
     state,
@@ -37,24 +48,43 @@ async function group(adjust: (schedule: Schedule) => Schedule = (s) => s) {
     clock,
     random: seededRandom(3),
     logger: silentLogger(),
+    retentionMs: RETENTION_MS,
   };
+  const deps: JobDeps = { ...base, polls: new Polls(base) };
+  // Driven through the scheduler, so a case passes only if the server is woken again when it should be.
+  const scheduler = new Scheduler(deps);
   const schedule = createSchedule(
     { channelId: CHANNEL, weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null },
     corpus.sessions.length,
     now,
   );
   await state.guilds.change(GUILD, (record) => ({
-    record: { ...record, schedule: adjust(schedule) },
+    record: {
+      ...record,
+      schedule: adjust({ ...schedule, settings: { ...schedule.settings, polls: 'off' } }),
+    },
     result: undefined,
   }));
   return {
     corpus,
     poster,
     state,
-    /** Sets the clock and runs the server's due work, as a scheduler tick would. */
+    deps,
+    /** Sets the clock without running anything. */
+    set(ms: number) {
+      now = new Date(ms);
+    },
+    /** Changes the server's schedule, as a facilitator's command would. */
+    async change(fn: (schedule: Schedule) => Schedule) {
+      await state.guilds.change(GUILD, (record) => ({
+        record: record.schedule ? { ...record, schedule: fn(record.schedule) } : record,
+        result: undefined,
+      }));
+    },
+    /** Sets the clock and runs a scheduler tick, as the bot does every 30 seconds. */
     async at(ms: number) {
       now = new Date(ms);
-      await runGuild(GUILD, deps);
+      await scheduler.tick();
     },
     async schedule(): Promise<Schedule> {
       const current = (await state.guilds.read(GUILD)).schedule;
@@ -89,7 +119,8 @@ describe('posting a session', () => {
     g.poster.fail('post', new Error('socket hang up'), { landed: true });
     await g.at(session(1));
     expect((await g.schedule()).sessions[1]?.status).toBe('claimed');
-    await g.at(session(1) + 60_000);
+    // Woken once the claim has settled, it finds the post and records it.
+    await g.at(session(1) + 2 * 60_000);
     expect(g.kickoffs()).toHaveLength(1);
     expect((await g.schedule()).sessions[1]).toMatchObject({
       status: 'posted',
@@ -213,5 +244,143 @@ describe('notices the channel is owed', () => {
     expect(await g.schedule()).toMatchObject({ status: 'finished', notices: [] });
     await g.at(session(total + 1) + HOUR);
     expect(g.poster.posts).toEqual([]);
+  });
+});
+
+describe('races with facilitators', () => {
+  it('a post the scheduler decided on is not made once a facilitator paused the schedule', async () => {
+    const g = await group();
+    g.set(session(1));
+    // The facilitator's pause lands between the scheduler reading the schedule and claiming the session.
+    await g.change((s) => pauseSchedule(s, 'facilitator', new Date(session(1))));
+    await postSession(GUILD, 1, g.deps);
+    expect(g.poster.posts).toEqual([]);
+    expect((await g.schedule()).sessions[1]).toBeUndefined();
+  });
+
+  it('each attempt refreshes the claim, so a change waits while a re-post is in flight', async () => {
+    const g = await group();
+    g.poster.fail('post', new Error('500 Internal Server Error'), { times: 2 });
+    await g.at(session(1));
+    await g.at(session(1) + 3 * 60_000);
+    const claim = (await g.schedule()).sessions[1];
+    expect(claim).toMatchObject({ status: 'claimed', at: session(1) + 3 * 60_000, firstAt: session(1) });
+    await g.at(session(1) + 6 * 60_000);
+    expect(g.kickoffs()).toHaveLength(1);
+  });
+
+  it('a post that landed before the channel was changed is found where it was made, and its thread opened there', async () => {
+    const g = await group();
+    g.poster.fail('post', new Error('socket hang up'), { landed: true });
+    await g.at(session(1));
+    await g.change((s) => pauseSchedule(s, 'facilitator', new Date(session(1))));
+    g.set(session(1) + 5 * 60_000);
+    const other = '600000000000000002';
+    await g.change((s) =>
+      rescheduleWith(
+        s,
+        createSchedule(
+          { channelId: other, weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null, polls: 'off' },
+          8,
+          new Date(session(1) + 5 * 60_000),
+        ),
+        8,
+        new Date(session(1) + 5 * 60_000),
+      ),
+    );
+    await g.change((s) => resumeSchedule(s, 8, new Date(session(1) + 5 * 60_000)));
+    await g.at(session(1) + 6 * 60_000);
+    expect(g.kickoffs().map((k) => k.channelId)).toEqual([CHANNEL]);
+    expect((await g.schedule()).sessions[1]).toMatchObject({ status: 'posted', channelId: CHANNEL });
+    expect(g.poster.threads).toHaveLength(1);
+    // The next session goes to the new channel, at the date the new setup planned for it.
+    const [next] = upcoming(await g.schedule(), 8);
+    expect(next?.session).toBe(2);
+    await g.at(next?.at.getTime() ?? 0);
+    expect(g.kickoffs().map((k) => k.channelId)).toEqual([CHANNEL, other]);
+  });
+
+  it('a notice whose answer was lost is found, not posted again', async () => {
+    const g = await group();
+    g.poster.fail('post', new Error('socket hang up'), { landed: true });
+    await g.at(session(1) + 7 * HOUR);
+    await g.at(session(1) + 7 * HOUR + 3 * 60_000);
+    expect(g.poster.postsWith('I could not post session 1')).toHaveLength(1);
+    expect((await g.schedule()).notices).toEqual([]);
+  });
+});
+
+describe('weekly crux polls', () => {
+  const withPolls = (polls: 'before' | 'before-and-after') => (s: Schedule) => ({
+    ...s,
+    settings: { ...s.settings, polls },
+  });
+  const pollMessages = (poster: FakePoster) =>
+    poster.posts.filter((p) => p.reply.embeds?.[0]?.author?.startsWith('Position poll'));
+
+  it('the kickoff opens a "before" poll on the week’s crux, closed with its results an hour before the next kickoff', async () => {
+    const g = await group(withPolls('before'));
+    await g.at(session(1));
+    const poll = first(pollMessages(g.poster), 'poll message');
+    const kickoff = first(g.kickoffs(), 'kickoff');
+    expect(poll.reply.embeds?.[0]?.author).toBe('Position poll, before the discussion · session 1');
+    expect(g.poster.posts.indexOf(poll)).toBe(g.poster.posts.indexOf(kickoff) + 1);
+    const record = await g.state.guilds.read(GUILD);
+    const pollId = record.schedule?.sessions[1]?.polls?.before ?? '';
+    expect(record.polls.map((p) => [p.id, p.status, p.closesAt])).toEqual([
+      [pollId, 'open', session(2) - HOUR],
+    ]);
+    expect((await g.state.polls.get(GUILD, pollId))?.cruxId).toBe(record.schedule?.sessions[1]?.cruxId);
+    await g.at(session(2) - HOUR - 60_000);
+    expect(g.poster.postsWith('Poll closed')).toHaveLength(0);
+    await g.at(session(2) - HOUR);
+    expect(g.poster.postsWith('Poll closed')).toHaveLength(1);
+    expect((await g.state.polls.get(GUILD, pollId))?.status).toBe('closed');
+    // The next week opens the next poll, once.
+    await g.at(session(2));
+    await g.at(session(2) + 60_000);
+    expect(pollMessages(g.poster)).toHaveLength(2);
+  });
+
+  it('"before and after" opens the "after" poll two days into the week, and its results say who moved', async () => {
+    const g = await group(withPolls('before-and-after'));
+    await g.at(session(1));
+    const { schedule } = await g.state.guilds.read(GUILD);
+    const before = schedule?.sessions[1]?.polls?.before ?? '';
+    const crux = g.corpus.cruxById.get(schedule?.sessions[1]?.cruxId ?? '');
+    if (!crux) throw new Error('the session has no crux');
+    const [a, b] = positionsOf(crux, 2);
+    await g.deps.polls.vote(GUILD, before, 'u1', a.id);
+    await g.deps.polls.vote(GUILD, before, 'u2', a.id);
+    await g.at(session(1) + 48 * HOUR - 60_000);
+    expect(pollMessages(g.poster)).toHaveLength(1);
+    await g.at(session(1) + 48 * HOUR);
+    expect(pollMessages(g.poster).map((p) => p.reply.embeds?.[0]?.author)).toEqual([
+      'Position poll, before the discussion · session 1',
+      'Position poll, after the discussion · session 1',
+    ]);
+    const after = (await g.state.guilds.read(GUILD)).schedule?.sessions[1]?.polls?.after ?? '';
+    await g.deps.polls.vote(GUILD, after, 'u1', b.id);
+    await g.deps.polls.vote(GUILD, after, 'u2', a.id);
+    await g.at(session(2) - HOUR);
+    const results = g.poster
+      .postsWith('after the discussion')
+      .filter((r) => r.embeds?.[0]?.author?.startsWith('Poll closed'));
+    expect(results).toHaveLength(1);
+    expect(results[0]?.embeds?.[0]?.description).toContain(
+      'Of the 2 members who answered before and after, 1 changed position.',
+    );
+    expect(results[0]?.files?.[0]?.description).toMatch(/^Bar chart\. /u);
+  });
+
+  it('a poll whose window passed while the bot was down is skipped, not opened late', async () => {
+    const g = await group(withPolls('before'));
+    g.poster.fail('post', new Error('socket hang up'), { landed: true });
+    await g.at(session(1));
+    // Down until after the week: recovery adopts the kickoff, but its poll's window is over.
+    await g.at(session(2) - 30 * 60_000);
+    expect(g.kickoffs()).toHaveLength(1);
+    expect(pollMessages(g.poster)).toHaveLength(0);
+    expect((await g.schedule()).sessions[1]?.polls).toEqual({ before: 'skipped' });
   });
 });

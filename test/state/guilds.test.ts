@@ -57,12 +57,15 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
     const state = open(url());
     try {
       expect(await state.guilds.read(newGuildId())).toEqual({
-        version: 2,
+        version: 3,
         progress: { session: 1, covered: [] },
         excerpts: { shown: [] },
         cruxes: { shown: [] },
         schedule: null,
         facilitatorRoleId: null,
+        polls: [],
+        exportSecret: null,
+        leftAt: null,
       });
     } finally {
       await state.close();
@@ -138,7 +141,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
         throw error;
       },
       {
-        scheduleWakeAt: () => {
+        wakeAt: () => {
           if (failing) throw new Error('index unavailable');
           return wakeAt;
         },
@@ -198,10 +201,12 @@ describe('records from an earlier version', () => {
     });
     const record = await new GuildStore(keyv).read('123');
     expect(record).toMatchObject({
-      version: 2,
+      version: 3,
       progress: { session: 3, covered: [] },
       excerpts: { shown: ['a'] },
       schedule: null,
+      polls: [],
+      leftAt: null,
     });
   });
 

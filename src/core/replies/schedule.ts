@@ -14,6 +14,7 @@ export const SCHEDULE_ACTIONS = {
   confirmReset: 'reset-confirm',
   cancelReset: 'reset-cancel',
   showPage: 'show',
+  view: 'view',
 } as const;
 
 /** "Tuesdays at 19:00 (Europe/Berlin) in #reading". */

@@ -1,17 +1,16 @@
 import { listPermissions, SCHEDULE_CHANNEL_PERMISSIONS } from '../access.js';
 import type { Corpus, Crux, Excerpt, Session } from '../corpus/types.js';
 import { encodeCustomId } from '../custom-id.js';
-import { listAnd, literal, localTime } from '../format.js';
-import { progressBar, sessionsDone } from '../progress.js';
-import { CRUX_COLOR, type Reply } from '../reply.js';
-import type { PauseReason, Schedule } from '../schedule/plan.js';
+import { literal, localTime } from '../format.js';
+import type { Reply } from '../reply.js';
+import type { PauseReason } from '../schedule/plan.js';
 import { cruxEmbed, quotesButton } from './crux.js';
 import { contextButton, excerptEmbed } from './excerpt.js';
 import { readingHeadline, readingsEmbed } from './readings.js';
 
 /** The /progress command's name and the check-in actions of the kickoff post. */
 export const PROGRESS_COMMAND = 'progress';
-export const PROGRESS_ACTIONS = { checkIn: 'checkin', undo: 'uncheck' } as const;
+export const PROGRESS_ACTIONS = { checkIn: 'checkin', undo: 'uncheck', view: 'view' } as const;
 
 /**
  * The custom id of a session's "I've read it" button. It is unique to the session, so after a crash the
@@ -81,55 +80,6 @@ export function reminderReply(
       `Reading: ${readings}.`,
     ].join('\n'),
     ...(pingRoleId ? { pingRoles: [pingRoleId] } : {}),
-  };
-}
-
-/** Sessions that could not be posted within the grace window (Crux offline or Discord unreachable). */
-export function missedReply(
-  sessions: readonly { readonly number: number; readonly at: Date }[],
-  graceMinutes: number,
-  next: { readonly number: number; readonly at: Date } | undefined,
-): Reply {
-  const list = listAnd(sessions.map((s) => `session ${s.number} (${localTime(s.at)})`));
-  const hours = Math.round(graceMinutes / 60);
-  const one = sessions.length === 1;
-  return {
-    content: [
-      `I could not post ${list} on time (I was offline or could not reach Discord), and it is now more than ${hours} hour${hours === 1 ? '' : 's'} late, so ${one ? 'it is' : 'they are'} marked missed and the schedule moves on.`,
-      next ? `Next up: session ${next.number}, ${localTime(next.at)}.` : 'That was the last session.',
-      `A facilitator can bring ${one ? 'it' : 'one'} back with \`/schedule next\`.`,
-    ].join('\n'),
-  };
-}
-
-/** The end of the reading list: what the group covered. */
-export function wrapUpReply(corpus: Corpus, schedule: Schedule, covered: readonly string[]): Reply {
-  const done = sessionsDone(corpus, covered);
-  const lines = corpus.sessions.map((session) => {
-    const record = schedule.sessions[session.number];
-    const mark = done.includes(session.number)
-      ? '✓'
-      : record?.status === 'skipped'
-        ? 'skipped'
-        : record?.status === 'missed'
-          ? 'missed'
-          : '·';
-    return `${mark} Session ${session.number}: ${literal(session.title)}`;
-  });
-  return {
-    embeds: [
-      {
-        title: 'That’s the whole reading list',
-        description: [
-          `${progressBar(done.length, corpus.sessions.length)} sessions covered`,
-          '',
-          ...lines,
-        ].join('\n'),
-        footer:
-          'Thank you for reading together. /progress shows what was covered; /schedule reset starts again.',
-        color: CRUX_COLOR,
-      },
-    ],
   };
 }
 

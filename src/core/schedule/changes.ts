@@ -12,13 +12,15 @@ import { addWeeks, describeDate, instantOf, isValidDate } from './time.js';
 /** A facilitator's changes to a schedule, as pure functions; each throws `ScheduleError` saying what to do instead. */
 
 /**
- * Refuses a change that would race the scheduler: while a session's post is in flight, skipping, re-ordering
- * or resetting could leave the post unrecorded. An older claim is one a crash left behind; a facilitator's
- * change overrides it.
+ * Refuses a change that would race the scheduler: while a session's post is in flight or not yet settled,
+ * skipping, re-ordering, resetting or setting up again could leave a post unrecorded or post it twice. On
+ * a running schedule the scheduler settles a claim within minutes; on a paused one, only a claim younger
+ * than the settling time can still be in flight, and an older one (left by a crash) is overridden.
  */
 export function assertNoPostInFlight(schedule: Schedule, now: Date): void {
   const claim = schedule.sessions[schedule.next];
-  if (claim?.status === 'claimed' && now.getTime() - claim.at < CLAIM_SETTLE_MS) {
+  const young = claim !== undefined && now.getTime() - claim.at < CLAIM_SETTLE_MS;
+  if (claim?.status === 'claimed' && (young || schedule.status === 'active')) {
     throw new ScheduleError(
       `Session ${schedule.next} is being posted right now. Try again in a couple of minutes.`,
     );

@@ -6,6 +6,8 @@ import {
   noticesOf,
   type Schedule,
   type SessionRecord,
+  weeklyPhases,
+  weeklyPollWindow,
 } from './model.js';
 import { instantOf } from './time.js';
 
@@ -22,6 +24,8 @@ export type DueAction =
   /** Sessions whose time passed beyond the grace window while the bot was down. */
   | { readonly kind: 'missed'; readonly sessions: readonly number[] }
   | { readonly kind: 'thread'; readonly session: number }
+  /** Open a posted session's weekly poll (or record it skipped, if its window has passed). */
+  | { readonly kind: 'open-poll'; readonly session: number; readonly phase: 'before' | 'after' }
   | { readonly kind: 'wrap-up' };
 
 /** What is due at `now`, in the order to do it. */
@@ -32,22 +36,28 @@ export function dueActions(schedule: Schedule, totalSessions: number, now: Date)
   const last = schedule.sessions[schedule.next - 1];
   if (last?.status === 'posted' && !last.threadId && !last.threadFailed)
     actions.push({ kind: 'thread', session: schedule.next - 1 });
+  for (const phase of pendingPolls(schedule, totalSessions)) {
+    const window = weeklyPollWindow(schedule, schedule.next - 1, phase, totalSessions);
+    if (window && now.getTime() >= window.opensAt)
+      actions.push({ kind: 'open-poll', session: schedule.next - 1, phase });
+  }
   const missed: number[] = [];
   let forNext: DueAction | undefined;
   const grace = schedule.settings.graceMinutes * 60_000;
   for (let session = schedule.next; session <= totalSessions; session++) {
     const due = dueAt(schedule, session);
     if (!due) break;
+    // A claim is looked into at once, whatever the session's date now (a resume or a new setup may have
+    // moved it), and even beyond the grace window: the post may have gone out.
+    if (schedule.sessions[session]?.status === 'claimed') {
+      forNext = { kind: 'recover', session };
+      break;
+    }
     if (now < due) {
       const lead = schedule.settings.reminderMinutes;
       const remindFrom = lead === null ? undefined : due.getTime() - lead * 60_000;
       if (remindFrom !== undefined && !schedule.reminded.includes(session) && now.getTime() >= remindFrom)
         forNext = { kind: 'remind', session };
-      break;
-    }
-    // A claim is looked into even beyond the grace window: the post may have gone out before a crash.
-    if (schedule.sessions[session]?.status === 'claimed') {
-      forNext = { kind: 'recover', session };
       break;
     }
     if (now.getTime() - due.getTime() <= grace) {
@@ -81,18 +91,59 @@ export function nextWakeAt(schedule: Schedule, totalSessions: number, now: Date)
   if (schedule.status === 'finished') return undefined;
   if (schedule.next > totalSessions) {
     const wrapUp = schedule.wrapUp;
-    return wrapUp && !wrapUp.postedAt
-      ? instantOf(wrapUp.date, schedule.settings.time, schedule.settings.zone)
-      : undefined;
+    const pollOpens = pendingPolls(schedule, totalSessions).flatMap((phase) => {
+      const window = weeklyPollWindow(schedule, schedule.next - 1, phase, totalSessions);
+      return window ? [window.opensAt] : [];
+    });
+    const times = [
+      ...pollOpens,
+      ...(wrapUp && !wrapUp.postedAt
+        ? [instantOf(wrapUp.date, schedule.settings.time, schedule.settings.zone).getTime()]
+        : []),
+    ];
+    return times.length > 0 ? new Date(Math.min(...times)) : undefined;
   }
+  const pollOpens = pendingPolls(schedule, totalSessions).flatMap((phase) => {
+    const window = weeklyPollWindow(schedule, schedule.next - 1, phase, totalSessions);
+    return window ? [window.opensAt] : [];
+  });
+  const session = sessionWakeAt(schedule);
+  const times = [...pollOpens, ...(session ? [session.getTime()] : [])];
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
+
+/** When the next session needs the scheduler: its reminder, its time, or its claim settling. */
+function sessionWakeAt(schedule: Schedule): Date | undefined {
   const due = dueAt(schedule, schedule.next);
   if (!due) return undefined;
   const claim = schedule.sessions[schedule.next];
-  if (claim?.status === 'claimed') return new Date(Math.max(due.getTime(), claim.at + CLAIM_SETTLE_MS));
+  if (claim?.status === 'claimed') return new Date(claim.at + CLAIM_SETTLE_MS);
   const lead = schedule.settings.reminderMinutes;
   if (lead !== null && !schedule.reminded.includes(schedule.next))
     return new Date(due.getTime() - lead * 60_000);
   return due;
+}
+
+/** The weekly polls of the latest posted session not yet opened (or skipped). */
+function pendingPolls(schedule: Schedule, totalSessions: number): ('before' | 'after')[] {
+  const latest = schedule.sessions[schedule.next - 1];
+  if (latest?.status !== 'posted' || schedule.next - 1 > totalSessions) return [];
+  return weeklyPhases(schedule.settings).filter((phase) => !latest.polls?.[phase]);
+}
+
+/** Records a posted session's weekly poll: its id, or 'skipped' when its window had passed. */
+export function recordWeeklyPoll(
+  schedule: Schedule,
+  session: number,
+  phase: 'before' | 'after',
+  pollId: string,
+): Schedule {
+  const record = schedule.sessions[session];
+  if (!record) return schedule;
+  return {
+    ...schedule,
+    sessions: { ...schedule.sessions, [session]: { ...record, polls: { ...record.polls, [phase]: pollId } } },
+  };
 }
 
 /** What a session's post shows, chosen once at the claim. */
@@ -106,10 +157,15 @@ export interface SessionPicks {
  * this is recovered (the post is looked for, or made with the same picks), never repeated.
  */
 export function claimSession(schedule: Schedule, session: number, now: Date, picks: SessionPicks): Schedule {
-  return {
-    ...schedule,
-    sessions: { ...schedule.sessions, [session]: { status: 'claimed', at: now.getTime(), ...picks } },
+  const earlier = schedule.sessions[session];
+  const claim: SessionRecord = {
+    status: 'claimed',
+    at: now.getTime(),
+    firstAt: earlier?.status === 'claimed' ? (earlier.firstAt ?? earlier.at) : now.getTime(),
+    channelId: schedule.settings.channelId,
+    ...picks,
   };
+  return { ...schedule, sessions: { ...schedule.sessions, [session]: claim } };
 }
 
 /** Whether a claim is old enough that a post not found in the channel never went out. */
@@ -120,11 +176,12 @@ export function claimSettled(schedule: Schedule, session: number, now: Date): bo
 
 /** Records the post of `session` (message id for recovery and the thread), and moves on. */
 export function recordPost(schedule: Schedule, session: number, messageId: string, now: Date): Schedule {
-  const { excerptId, cruxId } = schedule.sessions[session] ?? {};
+  const { excerptId, cruxId, channelId } = schedule.sessions[session] ?? {};
   const posted: SessionRecord = {
     status: 'posted',
     at: now.getTime(),
     messageId,
+    channelId: channelId ?? schedule.settings.channelId,
     ...(excerptId !== undefined ? { excerptId } : {}),
     ...(cruxId !== undefined ? { cruxId } : {}),
   };
@@ -163,6 +220,7 @@ export function recordMissed(schedule: Schedule, sessions: readonly number[], no
   let result = schedule;
   const notice: Notice = {
     kind: 'missed',
+    id: `missed-${sessions.join('-')}-${now.getTime()}`,
     sessions: sessions.map((number) => ({ number, at: (dueAt(schedule, number) ?? now).getTime() })),
   };
   for (const session of sessions) {
@@ -180,13 +238,22 @@ export function recordWrapUp(schedule: Schedule, now: Date): Schedule {
     ...schedule,
     status: 'finished',
     wrapUp: schedule.wrapUp ? { ...schedule.wrapUp, postedAt: now.getTime() } : null,
-    notices: [...noticesOf(schedule), { kind: 'wrap-up' }],
+    notices: [...noticesOf(schedule), { kind: 'wrap-up', id: `wrap-up-${now.getTime()}` }],
+  };
+}
+
+/** A post of the notice is about to be attempted. */
+export function attemptNotice(schedule: Schedule, noticeId: string, now: Date): Schedule {
+  return {
+    ...schedule,
+    notices: noticesOf(schedule).map((n) => (n.id === noticeId ? { ...n, attemptedAt: now.getTime() } : n)),
   };
 }
 
 /** The notice went out: it is no longer owed. */
-export function recordNotice(schedule: Schedule, notice: Notice): Schedule {
+export function recordNotice(schedule: Schedule, noticeId: string): Schedule {
   const owed = noticesOf(schedule);
-  const index = owed.findIndex((n) => JSON.stringify(n) === JSON.stringify(notice));
-  return index < 0 ? schedule : { ...schedule, notices: owed.filter((_, i) => i !== index) };
+  return owed.some((n) => n.id === noticeId)
+    ? { ...schedule, notices: owed.filter((n) => n.id !== noticeId) }
+    : schedule;
 }

@@ -17,7 +17,19 @@ export interface ScheduleSettings {
   readonly reminderMinutes: number | null;
   /** How late a session missed while the bot was down may still be posted. */
   readonly graceMinutes: number;
+  /** Which position polls each session opens on its crux (absent in older records: 'before'). */
+  readonly polls?: WeeklyPolls;
+  /** How long after the kickoff the "after" poll opens (absent: the default). */
+  readonly afterPollHours?: number;
 }
+
+/** The weekly crux polls: a "before" poll with each kickoff, optionally an "after" poll later in the week. */
+export type WeeklyPolls = 'before' | 'before-and-after' | 'off';
+
+/** By default the "after" poll opens two days into the week, once the thread has had time to talk. */
+export const DEFAULT_AFTER_POLL_HOURS = 48;
+/** Weekly polls close an hour before the next kickoff, so their results come before the next week's post. */
+export const WEEKLY_POLL_CLOSE_LEAD_MS = 3_600_000;
 
 /**
  * Why a schedule stopped posting: a facilitator asked, or Discord refused a post for a reason only a person
@@ -37,18 +49,30 @@ export interface SessionRecord {
   /** The excerpt and crux chosen at the claim, so a post after a crash shows the same ones. */
   readonly excerptId?: string;
   readonly cruxId?: string;
+  /** The channel the session was (or is being) posted in: recovery and the thread look there. */
+  readonly channelId?: string;
+  /** When the session was first claimed; `at` is the latest attempt, which decides whether one is in flight. */
+  readonly firstAt?: number;
+  /** The session's weekly polls by phase: a poll id, or 'skipped' when its window had passed. */
+  readonly polls?: { readonly before?: string; readonly after?: string };
 }
 
 /**
  * A message the channel is owed: sessions that were missed, or the wrap-up. It is recorded with the change
  * it reports and removed once posted, so a failed post is retried instead of lost.
  */
-export type Notice =
+export type Notice = (
   | {
       readonly kind: 'missed';
       readonly sessions: readonly { readonly number: number; readonly at: number }[];
     }
-  | { readonly kind: 'wrap-up' };
+  | { readonly kind: 'wrap-up' }
+) & {
+  /** Unique within the schedule; the notice's button carries it, so a retry can find a post that landed. */
+  readonly id: string;
+  /** When a post of it was last attempted: a retry looks for that post before posting again. */
+  readonly attemptedAt?: number;
+};
 
 export interface Schedule {
   readonly settings: ScheduleSettings;
@@ -140,6 +164,34 @@ export function keep<T>(
   test: (session: number) => boolean,
 ): Record<string, T> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => test(Number(key))));
+}
+
+/** The phases of the weekly polls a schedule opens. */
+export function weeklyPhases(settings: ScheduleSettings): ('before' | 'after')[] {
+  const mode = settings.polls ?? 'before';
+  return mode === 'off' ? [] : mode === 'before' ? ['before'] : ['before', 'after'];
+}
+
+/**
+ * When a posted session's weekly poll opens and closes: "before" with the kickoff, "after" the set hours
+ * later; both close an hour before the next kickoff (or the wrap-up, after the last session).
+ */
+export function weeklyPollWindow(
+  schedule: Schedule,
+  session: number,
+  phase: 'before' | 'after',
+  totalSessions: number,
+): { readonly opensAt: number; readonly closesAt: number } | undefined {
+  const posted = schedule.sessions[session];
+  if (posted?.status !== 'posted') return undefined;
+  const opensAt =
+    phase === 'before'
+      ? posted.at
+      : posted.at + (schedule.settings.afterPollHours ?? DEFAULT_AFTER_POLL_HOURS) * 3_600_000;
+  const { time, zone } = schedule.settings;
+  const nextDate = session < totalSessions ? schedule.dates[session + 1] : schedule.wrapUp?.date;
+  if (!nextDate) return undefined;
+  return { opensAt, closesAt: instantOf(nextDate, time, zone).getTime() - WEEKLY_POLL_CLOSE_LEAD_MS };
 }
 
 /** The messages a schedule still owes its channel. */

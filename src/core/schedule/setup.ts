@@ -1,3 +1,4 @@
+import { assertNoPostInFlight } from './changes.js';
 import {
   DEFAULT_GRACE_MINUTES,
   DEFAULT_REMINDER_MINUTES,
@@ -7,6 +8,7 @@ import {
   type Schedule,
   ScheduleError,
   type ScheduleSettings,
+  type WeeklyPolls,
   weekly,
 } from './model.js';
 import {
@@ -31,6 +33,8 @@ export interface SetupInput {
   readonly pingRoleId?: string | undefined;
   readonly reminderMinutes?: number | null | undefined;
   readonly graceMinutes?: number | undefined;
+  readonly polls?: WeeklyPolls | undefined;
+  readonly afterPollHours?: number | undefined;
 }
 
 /** Validates a setup request and plans every session weekly from the start date. */
@@ -76,6 +80,8 @@ export function createSchedule(input: SetupInput, totalSessions: number, now: Da
     ...(input.pingRoleId ? { pingRoleId: input.pingRoleId } : {}),
     reminderMinutes: input.reminderMinutes === undefined ? DEFAULT_REMINDER_MINUTES : input.reminderMinutes,
     graceMinutes,
+    polls: input.polls ?? 'before',
+    ...(input.afterPollHours !== undefined ? { afterPollHours: checkAfterHours(input.afterPollHours) } : {}),
   };
   return {
     settings,
@@ -91,7 +97,8 @@ export function createSchedule(input: SetupInput, totalSessions: number, now: Da
 
 /**
  * A new setup on a server that already has a schedule: the new settings and start date apply to the
- * sessions still to come; the group's place, history, owed notices and any post in flight stay.
+ * sessions still to come; the group's place, history and owed notices stay. Refused while a post is in
+ * flight, like the other changes.
  */
 export function rescheduleWith(
   existing: Schedule,
@@ -99,19 +106,46 @@ export function rescheduleWith(
   totalSessions: number,
   now: Date,
 ): Schedule {
+  assertNoPostInFlight(existing, now);
   if (existing.status === 'finished' || existing.next > totalSessions) {
     throw new ScheduleError(
       'Every session is done. To read the list again, start over with `/schedule reset`, then run setup.',
     );
   }
   const start = fresh.dates[1];
+  // A facilitator's pause stays; a pause for a problem ends, since a new setup is how one is fixed.
+  const paused = existing.status === 'paused' && existing.pause?.reason === 'facilitator';
   const carried: Schedule = {
     ...fresh,
+    ...(paused && existing.pause ? { status: 'paused' as const, pause: existing.pause } : {}),
     next: existing.next,
-    // A claim in flight stays: its post is recorded when it lands, or recovered at the new time.
+    // A claim a crash left on a paused schedule stays: recovery looks for its post where it was made.
     sessions: existing.sessions,
     reminded: existing.reminded,
     notices: existing.notices ?? [],
   };
   return planFrom(carried, existing.next, totalSessions, now, start);
+}
+
+/** The "after" poll opens within the week: at the kickoff at the earliest, six days after it at the latest. */
+export const MAX_AFTER_POLL_HOURS = 144;
+
+function checkAfterHours(hours: number): number {
+  if (!Number.isInteger(hours) || hours < 0 || hours > MAX_AFTER_POLL_HOURS)
+    throw new ScheduleError(`The "after" poll opens 0 to ${MAX_AFTER_POLL_HOURS} hours after the kickoff.`);
+  return hours;
+}
+
+/** Which weekly polls the schedule opens from now on; polls already open are not affected. */
+export function setWeeklyPolls(schedule: Schedule, polls: WeeklyPolls, afterPollHours?: number): Schedule {
+  const { afterPollHours: _previous, ...settings } = schedule.settings;
+  const after = afterPollHours ?? schedule.settings.afterPollHours;
+  return {
+    ...schedule,
+    settings: {
+      ...settings,
+      polls,
+      ...(after !== undefined ? { afterPollHours: checkAfterHours(after) } : {}),
+    },
+  };
 }

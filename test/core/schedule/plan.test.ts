@@ -10,6 +10,8 @@ import {
   recordMissed,
   recordNotice,
   recordPost,
+  recordThread,
+  recordWeeklyPoll,
   recordWrapUp,
   releaseClaim,
   rescheduleWith,
@@ -18,8 +20,11 @@ import {
   type Schedule,
   ScheduleError,
   setNextSession,
+  setWeeklyPolls,
   skipSession,
   upcoming,
+  weeklyPhases,
+  weeklyPollWindow,
 } from '../../../src/core/schedule/plan.js';
 
 const TOTAL = 4;
@@ -31,7 +36,7 @@ const at = (iso: string) => new Date(iso);
 /** Tuesdays at 19:00 in Berlin (18:00 UTC in winter), reminders a day ahead, 6 h grace. */
 function tuesdays(overrides: Partial<Parameters<typeof createSchedule>[0]> = {}): Schedule {
   return createSchedule(
-    { channelId: '1', weekday: TUESDAY, time: '19:00', zone: 'Europe/Berlin', ...overrides },
+    { channelId: '1', weekday: TUESDAY, time: '19:00', zone: 'Europe/Berlin', polls: 'off', ...overrides },
     TOTAL,
     NOW,
   );
@@ -132,16 +137,58 @@ describe('what is due', () => {
   it('a missed session is owed a notice until it is posted', () => {
     const missed = recordMissed(schedule, [1], at('2026-12-02T06:00:00Z'));
     expect(missed.next).toBe(2);
-    const notice = { kind: 'missed', sessions: [{ number: 1, at: Date.parse('2026-12-01T18:00:00Z') }] };
+    const notice = {
+      kind: 'missed',
+      id: `missed-1-${Date.parse('2026-12-02T06:00:00Z')}`,
+      sessions: [{ number: 1, at: Date.parse('2026-12-01T18:00:00Z') }],
+    };
     expect(dueActions(missed, TOTAL, at('2026-12-02T06:00:00Z'))).toEqual([{ kind: 'notice', notice }]);
     expect(nextWakeAt(missed, TOTAL, at('2026-12-02T06:00:00Z'))?.toISOString()).toBe(
       '2026-12-02T06:00:00.000Z',
     );
     // Paused: nothing goes out, notices included, until resumed.
     expect(dueActions(pauseSchedule(missed, 'no-permission', NOW), TOTAL, NOW)).toEqual([]);
-    const told = recordNotice(missed, notice as never);
+    const told = recordNotice(missed, notice.id);
     expect(told.notices).toEqual([]);
     expect(nextWakeAt(told, TOTAL, NOW)?.toISOString()).toBe('2026-12-07T18:00:00.000Z');
+  });
+
+  it('a claim is looked into at once even when its session has moved to a later date', () => {
+    const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'), {});
+    const moved = { ...claimed, dates: { ...claimed.dates, 1: '2026-12-08' } };
+    expect(dueActions(moved, TOTAL, at('2026-12-01T18:03:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
+  });
+
+  it('opens the weekly polls: "before" with the kickoff, "after" the set hours later, both closing an hour before the next kickoff', () => {
+    const withPolls = tuesdays({ polls: 'before-and-after', afterPollHours: 24 });
+    const posted = recordPost(
+      claimSession(withPolls, 1, at('2026-12-01T18:00:00Z'), {}),
+      1,
+      'm1',
+      at('2026-12-01T18:00:00Z'),
+    );
+    const threaded = recordThread(posted, 1, 'm1');
+    expect(dueActions(threaded, TOTAL, at('2026-12-01T18:00:10Z'))).toEqual([
+      { kind: 'open-poll', session: 1, phase: 'before' },
+    ]);
+    const before = recordWeeklyPoll(threaded, 1, 'before', 'p1');
+    expect(dueActions(before, TOTAL, at('2026-12-02T17:59:00Z'))).toEqual([]);
+    expect(nextWakeAt(before, TOTAL, NOW)?.toISOString()).toBe('2026-12-02T18:00:00.000Z');
+    expect(dueActions(before, TOTAL, at('2026-12-02T18:00:00Z'))).toEqual([
+      { kind: 'open-poll', session: 1, phase: 'after' },
+    ]);
+    expect(weeklyPollWindow(before, 1, 'after', TOTAL)).toEqual({
+      opensAt: Date.parse('2026-12-02T18:00:00Z'),
+      closesAt: Date.parse('2026-12-08T17:00:00Z'),
+    });
+    const both = recordWeeklyPoll(before, 1, 'after', 'p2');
+    expect(dueActions(both, TOTAL, at('2026-12-03T12:00:00Z'))).toEqual([]);
+    expect(weeklyPhases(tuesdays({ polls: 'off' }).settings)).toEqual([]);
+    expect(
+      weeklyPhases(
+        createSchedule({ channelId: '1', weekday: 2, time: '19:00', zone: 'UTC' }, TOTAL, NOW).settings,
+      ),
+    ).toEqual(['before']);
   });
 
   it('recording a post never moves the group backwards', () => {
@@ -166,8 +213,10 @@ describe('what is due', () => {
     expect(finished.status).toBe('finished');
     // The wrap-up is owed until it is posted, then nothing more is due.
     const owed = dueActions(finished, TOTAL, at('2026-12-29T18:00:00Z'));
-    expect(owed).toEqual([{ kind: 'notice', notice: { kind: 'wrap-up' } }]);
-    const told = recordNotice(finished, { kind: 'wrap-up' });
+    expect(owed).toEqual([
+      { kind: 'notice', notice: { kind: 'wrap-up', id: `wrap-up-${Date.parse('2026-12-29T18:00:00Z')}` } },
+    ]);
+    const told = recordNotice(finished, `wrap-up-${Date.parse('2026-12-29T18:00:00Z')}`);
     expect(dueActions(told, TOTAL, at('2027-01-05T18:00:00Z'))).toEqual([]);
     expect(nextWakeAt(told, TOTAL, NOW)).toBeUndefined();
   });
@@ -229,7 +278,7 @@ describe('facilitators’ changes', () => {
     expect(ahead.dates).toEqual({ 3: '2026-12-01', 4: '2026-12-08' });
   });
 
-  it('refuses skip, move, next and reset while a post is in flight, and overrides a claim a crash left', () => {
+  it('refuses skip, move, next, reset and setup while a post is unsettled, and overrides a claim a crash left on a paused schedule', () => {
     const posting = claimSession(tuesdays(), 1, at('2026-12-01T18:00:00Z'), {});
     const during = at('2026-12-01T18:00:30Z');
     for (const change of [
@@ -237,12 +286,18 @@ describe('facilitators’ changes', () => {
       () => moveSession(posting, 2, '2026-12-09', TOTAL, during),
       () => setNextSession(posting, 3, TOTAL, during),
       () => resetSchedule(posting, TOTAL, during),
+      () => rescheduleWith(posting, tuesdays({ channelId: '2' }), TOTAL, during),
     ]) {
       expect(change).toThrow('Session 1 is being posted right now. Try again in a couple of minutes.');
     }
+    // On a running schedule the scheduler settles any claim within minutes: until then, changes wait.
     const later = at('2026-12-01T18:10:00Z');
-    expect(skipSession(posting, TOTAL, later).sessions[1]?.status).toBe('skipped');
-    expect(setNextSession(posting, 3, TOTAL, later).sessions[1]).toBeUndefined();
+    expect(() => skipSession(posting, TOTAL, later)).toThrow('being posted right now');
+    // On a paused one, a claim old enough that nothing can be in flight was left by a crash: it is overridden.
+    const paused = pauseSchedule(posting, 'no-permission', later);
+    expect(skipSession(paused, TOTAL, later).sessions[1]?.status).toBe('skipped');
+    expect(setNextSession(paused, 3, TOTAL, later).sessions[1]).toBeUndefined();
+    expect(() => skipSession(paused, TOTAL, during)).toThrow('being posted right now');
   });
 
   it('a moved session gets its reminder again, at the new date', () => {
@@ -260,6 +315,23 @@ describe('facilitators’ changes', () => {
   it('pausing twice says it is already paused', () => {
     const paused = pauseSchedule(tuesdays(), 'facilitator', NOW);
     expect(() => pauseSchedule(paused, 'facilitator', NOW)).toThrow('already paused');
+  });
+
+  it('setting up again keeps a facilitator’s pause, and ends a pause for a problem', () => {
+    const byFacilitator = pauseSchedule(tuesdays(), 'facilitator', NOW);
+    expect(rescheduleWith(byFacilitator, tuesdays({ channelId: '2' }), TOTAL, NOW).status).toBe('paused');
+    const byProblem = pauseSchedule(tuesdays(), 'channel-missing', NOW);
+    const fixed = rescheduleWith(byProblem, tuesdays({ channelId: '2' }), TOTAL, NOW);
+    expect(fixed.status).toBe('active');
+    expect(fixed.pause).toBeUndefined();
+  });
+
+  it('weekly polls can be changed, with the "after" poll within the week', () => {
+    expect(setWeeklyPolls(tuesdays(), 'before-and-after', 72).settings).toMatchObject({
+      polls: 'before-and-after',
+      afterPollHours: 72,
+    });
+    expect(() => setWeeklyPolls(tuesdays(), 'before-and-after', 200)).toThrow('0 to 144 hours');
   });
 
   it('reset goes back to session 1 and clears the history', () => {

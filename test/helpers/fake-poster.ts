@@ -1,7 +1,7 @@
 import type { Reply } from '../../src/core/reply.js';
-import type { Poster } from '../../src/jobs/poster.js';
+import { PostError, type Poster } from '../../src/jobs/poster.js';
 
-type Method = 'post' | 'openThread' | 'findPosted' | 'notifyFacilitators';
+type Method = 'post' | 'edit' | 'openThread' | 'findPosted' | 'notifyFacilitators' | 'endPoll' | 'pollVoters';
 
 /** A failure to inject: thrown instead of doing the call, or (`landed`) after doing it, like a lost answer. */
 interface Failure {
@@ -22,6 +22,8 @@ export class FakePoster implements Poster {
   }[] = [];
   readonly threads: { readonly messageId: string; readonly name: string }[] = [];
   readonly told: Reply[] = [];
+  /** Ids of messages edited, in order. */
+  readonly edits: string[] = [];
   present = true;
   readonly #failures = new Map<Method, Failure[]>();
   readonly #clock: () => Date;
@@ -54,6 +56,30 @@ export class FakePoster implements Poster {
     this.posts.push({ channelId, reply, id, at: this.#clock().getTime() });
     if (failure) throw failure.error;
     return id;
+  }
+
+  async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
+    const failure = this.#take('edit');
+    if (failure) throw failure.error;
+    const index = this.posts.findIndex((p) => p.id === messageId && p.channelId === channelId);
+    if (index < 0) throw new PostError('message-missing', 'Unknown Message');
+    const post = this.posts[index];
+    if (post) this.posts[index] = { ...post, reply };
+    this.edits.push(messageId);
+  }
+
+  async endPoll(): Promise<void> {
+    const failure = this.#take('endPoll');
+    if (failure) throw failure.error;
+  }
+
+  /** Voters of native polls, as Discord would list them: by message, then answer id. */
+  readonly voters = new Map<string, Map<number, string[]>>();
+
+  async pollVoters(_channelId: string, messageId: string, answerId: number): Promise<string[]> {
+    const failure = this.#take('pollVoters');
+    if (failure) throw failure.error;
+    return this.voters.get(messageId)?.get(answerId) ?? [];
   }
 
   async openThread(_channelId: string, messageId: string, name: string): Promise<string> {

@@ -1,0 +1,255 @@
+import type { Crux } from '../corpus/types.js';
+
+/**
+ * A position poll on a crux as plain data, and every change to it as a pure function. Votes live in the
+ * poll's own record (one ballot per member), so a change of mind replaces the member's ballot and can never
+ * count twice, and closing and voting are ordered by the same per-poll serialization in src/state.
+ */
+
+/** When in the week a poll asks: before the discussion, or after it. */
+export type PollPhase = 'before' | 'after';
+/** A poll the bot runs with buttons (anonymous, with credence), or a native Discord poll (voters visible). */
+export type PollStyle = 'buttons' | 'native';
+
+/** The choice for members who have not made up their mind; the others are the crux's position ids. */
+export const UNSURE = 'unsure';
+
+/** Credence is a percentage in steps of ten. */
+export const CREDENCE_STEPS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100] as const;
+
+/** One member's answer. */
+export interface Ballot {
+  /** A position id of the crux, or `UNSURE`. */
+  readonly choice: string;
+  /** How sure, 0–100 in steps of 10; absent until the member says. */
+  readonly credence?: number;
+  readonly at: number;
+}
+
+/** Why a poll could not be shown or announced at its close. */
+export type PollProblem = 'message-missing' | 'channel-missing' | 'no-permission' | 'rejected';
+
+export interface PollRecord {
+  readonly id: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly cruxId: string;
+  readonly phase: PollPhase;
+  readonly style: PollStyle;
+  /** Totals stay hidden until the poll closes. */
+  readonly hideResults: boolean;
+  /** The member who opened it; null when the reading schedule did. */
+  readonly openedBy: string | null;
+  /** The weekly session it belongs to, for polls the schedule opens. */
+  readonly session?: number;
+  readonly createdAt: number;
+  readonly closesAt: number;
+  /**
+   * opening: recorded, its message being posted (a crash here is recovered by finding the message);
+   * open: taking votes; closing: no more votes, the result being announced; closed: done.
+   */
+  readonly status: 'opening' | 'open' | 'closing' | 'closed';
+  readonly messageId?: string;
+  readonly ballots: Readonly<Record<string, Ballot>>;
+  readonly closedAt?: number;
+  /** Who closed it: a member id, or null at its deadline. */
+  readonly closedBy?: string | null;
+  /** The results post: claimed before posting, its message id once posted. */
+  readonly results?: { readonly claimedAt: number; readonly messageId?: string };
+  readonly problem?: PollProblem;
+}
+
+/** A poll as its server's record lists it: enough to schedule its close and to list it. */
+export interface PollSummary {
+  readonly id: string;
+  readonly cruxId: string;
+  readonly phase: PollPhase;
+  readonly status: PollRecord['status'];
+  readonly createdAt: number;
+  readonly closesAt: number;
+  readonly session?: number;
+}
+
+/** The summary a server's record keeps of a poll. */
+export function summarize(poll: PollRecord): PollSummary {
+  return {
+    id: poll.id,
+    cruxId: poll.cruxId,
+    phase: poll.phase,
+    status: poll.status,
+    createdAt: poll.createdAt,
+    closesAt: poll.closesAt,
+    ...(poll.session !== undefined ? { session: poll.session } : {}),
+  };
+}
+
+/** A poll that cannot be made or changed as asked, with what to do instead. */
+export class PollError extends Error {
+  override name = 'PollError';
+}
+
+/** Native polls last 1–768 hours (32 days); button polls are held to the same range. */
+export const MIN_POLL_HOURS = 1;
+export const MAX_POLL_HOURS = 768;
+/** Without a schedule, a poll runs a day. */
+export const DEFAULT_POLL_HOURS = 24;
+
+/** What opening a poll needs. */
+export interface NewPoll {
+  readonly id: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly crux: Crux;
+  readonly phase: PollPhase;
+  readonly style: PollStyle;
+  readonly hideResults: boolean;
+  readonly openedBy: string | null;
+  readonly session?: number;
+  readonly closesAt: Date;
+}
+
+/** A new poll, recorded before its message is posted. */
+export function createPoll(input: NewPoll, now: Date): PollRecord {
+  const hours = (input.closesAt.getTime() - now.getTime()) / 3_600_000;
+  if (hours < MIN_POLL_HOURS - 1 / 60 || hours > MAX_POLL_HOURS) {
+    throw new PollError(`A poll runs ${MIN_POLL_HOURS} to ${MAX_POLL_HOURS} hours (32 days).`);
+  }
+  return {
+    id: input.id,
+    guildId: input.guildId,
+    channelId: input.channelId,
+    cruxId: input.crux.id,
+    phase: input.phase,
+    style: input.style,
+    hideResults: input.hideResults,
+    openedBy: input.openedBy,
+    ...(input.session !== undefined ? { session: input.session } : {}),
+    createdAt: now.getTime(),
+    closesAt: input.closesAt.getTime(),
+    status: 'opening',
+    ballots: {},
+  };
+}
+
+/** The choices of a poll on `crux`, in order: its positions, then Unsure. */
+export function pollChoices(crux: Crux): { readonly id: string; readonly label: string }[] {
+  return [...crux.positions.map((p) => ({ id: p.id, label: p.label })), { id: UNSURE, label: 'Unsure' }];
+}
+
+/** The poll's message is posted: it takes votes from now on. */
+export function recordOpened(poll: PollRecord, messageId: string): PollRecord {
+  return poll.status === 'opening' ? { ...poll, status: 'open', messageId } : poll;
+}
+
+/** What happened to a member's vote. */
+export type VoteOutcome =
+  | { readonly kind: 'recorded'; readonly previous?: Ballot; readonly ballot: Ballot }
+  | { readonly kind: 'retracted'; readonly previous: Ballot }
+  | { readonly kind: 'nothing-to-retract' }
+  | { readonly kind: 'closed' };
+
+/**
+ * Records, changes or (with `choice` null) retracts a member's vote. Choosing the same position again keeps
+ * the credence they gave; a different position starts without one.
+ */
+export function castVote(
+  poll: PollRecord,
+  crux: Crux,
+  userId: string,
+  choice: string | null,
+  now: Date,
+): { readonly poll: PollRecord; readonly outcome: VoteOutcome } {
+  if (poll.status !== 'open') return { poll, outcome: { kind: 'closed' } };
+  const previous = poll.ballots[userId];
+  if (choice === null) {
+    if (!previous) return { poll, outcome: { kind: 'nothing-to-retract' } };
+    const { [userId]: _removed, ...ballots } = poll.ballots;
+    return { poll: { ...poll, ballots }, outcome: { kind: 'retracted', previous } };
+  }
+  if (!pollChoices(crux).some((c) => c.id === choice))
+    throw new PollError('That is not one of this poll’s positions.');
+  const ballot: Ballot = {
+    choice,
+    at: now.getTime(),
+    ...(previous?.choice === choice && previous.credence !== undefined
+      ? { credence: previous.credence }
+      : {}),
+  };
+  return {
+    poll: { ...poll, ballots: { ...poll.ballots, [userId]: ballot } },
+    outcome: { kind: 'recorded', ballot, ...(previous ? { previous } : {}) },
+  };
+}
+
+/** Sets how sure a member is of the position they chose. */
+export function setCredence(
+  poll: PollRecord,
+  userId: string,
+  credence: number,
+  now: Date,
+): { readonly poll: PollRecord; readonly outcome: VoteOutcome } {
+  if (poll.status !== 'open') return { poll, outcome: { kind: 'closed' } };
+  if (!(CREDENCE_STEPS as readonly number[]).includes(credence))
+    throw new PollError('Credence is a percentage in steps of 10.');
+  const previous = poll.ballots[userId];
+  if (!previous) throw new PollError('Pick a position first, then say how sure you are.');
+  const ballot: Ballot = { ...previous, credence, at: now.getTime() };
+  return {
+    poll: { ...poll, ballots: { ...poll.ballots, [userId]: ballot } },
+    outcome: { kind: 'recorded', previous, ballot },
+  };
+}
+
+/**
+ * Replaces the ballots of a native poll with Discord's final voter lists (answer ids are 1-based positions
+ * in `pollChoices`), keeping when each member first voted where it is known.
+ */
+export function reconcileNative(
+  poll: PollRecord,
+  crux: Crux,
+  votersByAnswer: ReadonlyMap<number, readonly string[]>,
+  now: Date,
+): PollRecord {
+  const choices = pollChoices(crux);
+  const ballots: Record<string, Ballot> = {};
+  for (const [answerId, voters] of votersByAnswer) {
+    const choice = choices[answerId - 1]?.id;
+    if (!choice) continue;
+    for (const userId of voters) {
+      const known = poll.ballots[userId];
+      ballots[userId] = { choice, at: known?.choice === choice ? known.at : now.getTime() };
+    }
+  }
+  return { ...poll, ballots };
+}
+
+/** Stops taking votes: from here on the result is fixed and announced. */
+export function beginClose(poll: PollRecord, now: Date, closedBy: string | null): PollRecord {
+  if (poll.status === 'closing' || poll.status === 'closed') return poll;
+  return { ...poll, status: 'closing', closedAt: now.getTime(), closedBy };
+}
+
+/** The results post is about to go out; a crash after this is recovered by finding it. */
+export function claimResults(poll: PollRecord, now: Date): PollRecord {
+  return poll.results ? poll : { ...poll, results: { claimedAt: now.getTime() } };
+}
+
+/** The results post went out (or, with no message id, could not: `problem` says why); the poll is closed. */
+export function finishClose(poll: PollRecord, resultsMessageId?: string, problem?: PollProblem): PollRecord {
+  return {
+    ...poll,
+    status: 'closed',
+    results: {
+      claimedAt: poll.results?.claimedAt ?? poll.closedAt ?? 0,
+      ...(resultsMessageId ? { messageId: resultsMessageId } : {}),
+    },
+    ...(problem ? { problem } : {}),
+  };
+}
+
+/** Forgets a member's ballot (a member asking for their data to be deleted). */
+export function withoutMember(poll: PollRecord, userId: string): PollRecord {
+  if (!poll.ballots[userId]) return poll;
+  const { [userId]: _removed, ...ballots } = poll.ballots;
+  return { ...poll, ballots };
+}
