@@ -2,8 +2,8 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType } from 'discord-api-types/v10';
 import { defineCommand } from '../src/command.js';
 import type { Crux } from '../src/core/corpus/types.js';
+import { cruxChoices, cruxNotFound, lookUpCrux } from '../src/core/crux-lookup.js';
 import { intParam } from '../src/core/custom-id.js';
-import { literal } from '../src/core/format.js';
 import { groupPlace } from '../src/core/progress.js';
 import {
   CRUX_ACTIONS,
@@ -16,7 +16,6 @@ import {
 import { threadRefusal } from '../src/core/replies/threads.js';
 import { notice, type Outcome } from '../src/core/reply.js';
 import { nextInRotation } from '../src/core/rotation.js';
-import { oneLine } from '../src/core/text.js';
 
 type CruxArgs = { readonly id?: string; readonly ahead?: boolean };
 
@@ -51,22 +50,17 @@ export default defineCommand<CruxArgs>({
               `That crux belongs to session ${crux.session}, ahead of the group, which has reached session ${reached}. Add **ahead: True** to see it anyway (spoilers).`,
             )
           : cruxReply(corpus, crux);
-      const exact = corpus.cruxById.get(args.id);
-      if (exact) return show(exact);
-      // A member who typed words without picking a suggestion still gets the crux when only one matches.
-      const found = ctx.search.cruxes(args.id).filter((crux) => args.ahead || crux.session <= reached);
-      if (found.length === 1 && found[0]) return show(found[0]);
-      if (found.length > 1) {
-        const listed = found.slice(0, 5).map((crux) => `• ${literal(crux.question)} (\`${crux.id}\`)`);
-        return notice(
-          [
-            `Several cruxes match “${literal(args.id)}”. Pick one of the suggestions as you type in **id**:`,
-            ...listed,
-          ].join('\n'),
-        );
-      }
+      const lookup = lookUpCrux(
+        corpus,
+        ctx.search,
+        args.id,
+        (crux) => args.ahead === true || crux.session <= reached,
+      );
+      if (lookup.kind === 'found') return show(lookup.crux);
       return notice(
-        `No crux matches “${literal(args.id)}”. Type words from a question in the **id** option and pick one of the suggestions, or use \`/crux\` alone for this week's.`,
+        lookup.kind === 'several'
+          ? cruxNotFound(args.id, lookup, 'id')
+          : `${cruxNotFound(args.id, lookup, 'id')} Or use \`/crux\` alone for this week's.`,
       );
     }
     const { crux, session } = await ctx.state.guilds.rotate(ctx.guildId, 'cruxes', (shown, record) => {
@@ -84,15 +78,13 @@ export default defineCommand<CruxArgs>({
   },
 
   async autocomplete(focused, args, ctx) {
-    const typed = focused.value.trim();
     const reached = groupPlace(ctx.corpus, (await ctx.state.guilds.read(ctx.guildId)).progress).reached;
-    const found = (typed ? ctx.search.cruxes(typed) : ctx.corpus.cruxes).filter(
-      (crux) => args.ahead || crux.session <= reached,
+    return cruxChoices(
+      ctx.corpus,
+      ctx.search,
+      focused.value,
+      (crux) => args.ahead === true || crux.session <= reached,
     );
-    return found.map((crux) => ({
-      name: `Session ${crux.session} · ${oneLine(crux.question)}`,
-      value: crux.id,
-    }));
   },
 
   components: {

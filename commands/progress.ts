@@ -157,6 +157,14 @@ export default defineCommand<ProgressArgs>({
         reply: checkedInReply(session, await ctx.state.checkIns.add(ctx.guildId, session, ctx.userId)),
       };
     },
+    // The button on the wrap-up: the group's progress, privately.
+    async [PROGRESS_ACTIONS.view](_params, ctx): Promise<Outcome> {
+      const record = await ctx.state.guilds.read(ctx.guildId);
+      return {
+        type: 'reply',
+        reply: { ...progressReply(ctx.corpus, record.progress, record.schedule), ephemeral: true },
+      };
+    },
     async [PROGRESS_ACTIONS.undo](params, ctx): Promise<Outcome> {
       const session = intParam(params, 's', 0);
       const removed = session > 0 && (await ctx.state.checkIns.remove(ctx.guildId, session, ctx.userId));

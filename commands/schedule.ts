@@ -17,11 +17,13 @@ import {
   SCHEDULE_COMMAND,
   setupReply,
   showScheduleReply,
+  weeklyPollsSentence,
 } from '../src/core/replies/schedule.js';
 import { notice, type Outcome, type Reply } from '../src/core/reply.js';
 import {
   createSchedule,
   dueAt,
+  MAX_AFTER_POLL_HOURS,
   moveSession,
   pauseSchedule,
   rescheduleWith,
@@ -30,7 +32,9 @@ import {
   type Schedule,
   ScheduleError,
   setNextSession,
+  setWeeklyPolls,
   skipSession,
+  type WeeklyPolls,
 } from '../src/core/schedule/plan.js';
 import { suggestZones, WEEKDAYS } from '../src/core/schedule/time.js';
 import type { GuildRecord } from '../src/state/index.js';
@@ -48,6 +52,8 @@ type ScheduleArgs = {
   readonly session?: number;
   readonly date?: string;
   readonly role?: string;
+  readonly mode?: string;
+  readonly after_hours?: number;
 };
 
 /** Reminder lead times offered at setup, in minutes; 0 means no reminder. */
@@ -156,6 +162,29 @@ export default defineCommand<ScheduleArgs>({
       .addSubcommand((sub) => sub.setName('reset').setDescription('Facilitators: start over from session 1'))
       .addSubcommand((sub) =>
         sub
+          .setName('polls')
+          .setDescription('Facilitators: which position polls each session opens on its crux')
+          .addStringOption((o) =>
+            o
+              .setName('mode')
+              .setDescription('Before the discussion (default), before and after, or none')
+              .setRequired(true)
+              .addChoices(
+                { name: 'Before the discussion', value: 'before' },
+                { name: 'Before and after the discussion', value: 'before-and-after' },
+                { name: 'No weekly polls', value: 'off' },
+              ),
+          )
+          .addIntegerOption((o) =>
+            o
+              .setName('after_hours')
+              .setDescription('Hours after the kickoff the "after" poll opens (default 48)')
+              .setMinValue(0)
+              .setMaxValue(MAX_AFTER_POLL_HOURS),
+          ),
+      )
+      .addSubcommand((sub) =>
+        sub
           .setName('facilitator')
           .setDescription('Manage Server only: set (or clear) the role whose members may manage the schedule')
           .addRoleOption((o) =>
@@ -193,6 +222,11 @@ export default defineCommand<ScheduleArgs>({
     async [SCHEDULE_ACTIONS.showPage](params, ctx): Promise<Outcome> {
       const { schedule } = await ctx.state.guilds.read(ctx.guildId);
       return { type: 'update', reply: showScheduleReply(ctx.corpus, schedule, intParam(params, 'p', 0)) };
+    },
+    // The button on a "missed" notice: the schedule, privately.
+    async [SCHEDULE_ACTIONS.view](_params, ctx): Promise<Outcome> {
+      const { schedule } = await ctx.state.guilds.read(ctx.guildId);
+      return { type: 'reply', reply: { ...showScheduleReply(ctx.corpus, schedule, 0), ephemeral: true } };
     },
     async [SCHEDULE_ACTIONS.confirmReset](_params, ctx): Promise<Outcome> {
       const record = await ctx.state.guilds.read(ctx.guildId);
@@ -248,6 +282,11 @@ function change(
       const moved = moveSession(schedule, session, (args.date ?? '').trim(), total, now);
       const at = dueAt(moved, session);
       return { schedule: moved, what: `Session ${session} moves to ${at ? localTime(at) : args.date}.` };
+    }
+    case 'polls': {
+      const mode = (args.mode ?? 'before') as WeeklyPolls;
+      const changed = setWeeklyPolls(schedule, mode, args.after_hours);
+      return { schedule: changed, what: weeklyPollsSentence(changed.settings) };
     }
     case 'next': {
       const session = args.session ?? 0;

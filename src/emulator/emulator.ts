@@ -111,6 +111,13 @@ export class Emulator {
   }
 
   /** Commands registered globally, or for one server. */
+  /** The bytes of a file the bot attached to a message, as a member would download it. */
+  file(attachment: { readonly id: string }): Uint8Array {
+    const data = this.#world.files.get(attachment.id);
+    if (!data) throw new Error(`no file ${attachment.id}`);
+    return data;
+  }
+
   commands(guildId?: string): readonly APIApplicationCommand[] {
     return this.#deps.commands.get(guildId ?? '') ?? [];
   }
@@ -118,6 +125,16 @@ export class Emulator {
   /** Resolves when a bot next identifies and has been sent READY and its servers. */
   nextReady(): Promise<void> {
     return this.#gateway.nextReady();
+  }
+
+  /** Runs `change` without sending its events, as if the bot missed them (an outage, a lost event). */
+  withoutEvents(change: () => void): void {
+    this.#gateway.muted = true;
+    try {
+      change();
+    } finally {
+      this.#gateway.muted = false;
+    }
   }
 
   /** Cuts every gateway connection as a network failure would; the bot should resume. */

@@ -80,7 +80,11 @@ export class Gateway {
   }
 
   /** Sends an event to every session whose intents cover it (buffered for sessions that are away). */
+  /** While set, events are not sent at all: what a bot sees when it misses them in an outage. */
+  muted = false;
+
   dispatch(event: string, data: unknown): void {
+    if (this.muted) return;
     const intent = EVENT_INTENTS[event];
     for (const session of this.#sessions.values()) {
       if (intent !== undefined && (session.intents & intent) === 0) continue;

@@ -67,6 +67,18 @@ export class ChannelHandle {
     this.deps.gateway.dispatch('CHANNEL_UPDATE', this.channel.data);
   }
 
+  /** Deletes a message, as a moderator would. */
+  deleteMessage(messageId: string): void {
+    const message = this.channel.messages.get(messageId);
+    if (!message) throw new Error(`no message ${messageId} in #${this.name}`);
+    message.deleted = true;
+    this.deps.gateway.dispatch('MESSAGE_DELETE', {
+      id: messageId,
+      channel_id: this.id,
+      guild_id: this.channel.guildId,
+    });
+  }
+
   /** Deletes the channel. */
   delete(): void {
     this.channel.deleted = true;

@@ -93,6 +93,8 @@ export class World {
   readonly guilds = new Map<string, EmulatedGuild>();
   readonly channels = new Map<string, EmulatedChannel>();
   readonly polls = new Map<string, EmulatedPoll>();
+  /** The bytes of every file the bot uploaded, by attachment id. */
+  readonly files = new Map<string, Uint8Array>();
   readonly bot: APIUser;
   readonly applicationId: string;
   readonly #now: () => number;

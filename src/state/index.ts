@@ -1,3 +1,4 @@
+import { type PollRecord, withoutMember } from '../core/polls/model.js';
 import { CheckIns } from './checkins.js';
 import { type GuildRecord, GuildStore } from './guilds.js';
 import { PollStore } from './polls.js';
@@ -23,6 +24,44 @@ export interface State {
   /** Reads once from the store, so an unreachable KEYV_URL is reported at start instead of on first use. */
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Every poll of a server, with its answers, oldest first. */
+export async function serverPolls(
+  state: Pick<State, 'guilds' | 'polls'>,
+  guildId: string,
+): Promise<PollRecord[]> {
+  const { polls } = await state.guilds.read(guildId);
+  return state.polls.getMany(
+    guildId,
+    polls.map((p) => p.id),
+  );
+}
+
+/** What deleting a member's data removed. */
+export interface Forgotten {
+  readonly answers: number;
+  readonly checkIns: number;
+}
+
+/** Deletes one member's poll answers and check-ins in a server (of its `sessions` sessions). */
+export async function forgetMember(
+  state: Pick<State, 'guilds' | 'polls' | 'checkIns'>,
+  guildId: string,
+  userId: string,
+  sessions: number,
+): Promise<Forgotten> {
+  const { polls } = await state.guilds.read(guildId);
+  let answers = 0;
+  for (const summary of polls) {
+    const removed = await state.polls.change(guildId, summary.id, (poll) => {
+      const next = withoutMember(poll, userId);
+      return { record: next, result: next !== poll };
+    });
+    if (removed) answers++;
+  }
+  const checkIns = await state.checkIns.forgetMember(guildId, userId, sessions);
+  return { answers, checkIns };
 }
 
 /** The state store cannot be used at start: unreachable, refusing, or holding data from a newer Crux. */

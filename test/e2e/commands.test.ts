@@ -27,7 +27,18 @@ async function readAllPages(first: MessageView): Promise<string[]> {
 describe('registered commands', () => {
   it('are registered by the bot at start, with the options members see', () => {
     const commands = world.discord.commands();
-    expect(commands.map((c) => c.name).sort()).toEqual(['crux', 'excerpt', 'help', 'progress', 'schedule']);
+    expect(commands.map((c) => c.name).sort()).toEqual([
+      'crux',
+      'data',
+      'excerpt',
+      'export',
+      'help',
+      'map',
+      'poll',
+      'positions',
+      'progress',
+      'schedule',
+    ]);
     const excerpt = commands.find((c) => c.name === 'excerpt');
     expect(excerpt?.options?.map((o) => o.name)).toEqual([
       'text',

@@ -7,16 +7,11 @@ import {
   type Schedule,
   upcoming,
 } from '../../src/core/schedule/plan.js';
-import type { JobDeps } from '../../src/jobs/deps.js';
-import { Polls } from '../../src/jobs/polls.js';
 import { PostError } from '../../src/jobs/poster.js';
 import { postSession } from '../../src/jobs/posting.js';
-import { Scheduler } from '../../src/jobs/scheduler.js';
-import { wakeAtFor } from '../../src/jobs/sessions.js';
-import { silentLogger } from '../../src/logger.js';
-import { openState } from '../../src/state/index.js';
-import { first, positionsOf, RETENTION_MS, seededRandom, shippedCorpus } from '../helpers/context.js';
-import { FakePoster } from '../helpers/fake-poster.js';
+import { first, positionsOf, shippedCorpus } from '../helpers/context.js';
+import type { FakePoster } from '../helpers/fake-poster.js';
+import { jobHarness } from '../helpers/jobs.js';
 
 /**
  * The scheduler's work for one server, with Discord behind a `FakePoster` that keeps what was posted and
@@ -29,34 +24,12 @@ const session = (n: number) => Date.parse('2027-01-05T19:00:00Z') + (n - 1) * 7 
 const HOUR = 3_600_000;
 
 async function group(adjust: (schedule: Schedule) => Schedule = (s) => s) {
-  const { corpus, search } = await shippedCorpus();
-  let now = new Date('2027-01-04T12:00:00Z');
-  const clock = () => now;
-  const state = openState(
-    'memory:',
-    (error) => {
-      throw error;
-    },
-    { wakeAt: wakeAtFor(corpus, clock, RETENTION_MS) },
-  );
-  const poster = new FakePoster(clock);
-  const base = {
-    corpus,
-    search,
-    state,
-    poster,
-    clock,
-    random: seededRandom(3),
-    logger: silentLogger(),
-    retentionMs: RETENTION_MS,
-  };
-  const deps: JobDeps = { ...base, polls: new Polls(base) };
-  // Driven through the scheduler, so a case passes only if the server is woken again when it should be.
-  const scheduler = new Scheduler(deps);
+  const harness = await jobHarness();
+  const { corpus, state, poster, deps } = harness;
   const schedule = createSchedule(
     { channelId: CHANNEL, weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null },
     corpus.sessions.length,
-    now,
+    new Date(harness.now()),
   );
   await state.guilds.change(GUILD, (record) => ({
     record: {
@@ -70,10 +43,7 @@ async function group(adjust: (schedule: Schedule) => Schedule = (s) => s) {
     poster,
     state,
     deps,
-    /** Sets the clock without running anything. */
-    set(ms: number) {
-      now = new Date(ms);
-    },
+    set: harness.set,
     /** Changes the server's schedule, as a facilitator's command would. */
     async change(fn: (schedule: Schedule) => Schedule) {
       await state.guilds.change(GUILD, (record) => ({
@@ -81,11 +51,7 @@ async function group(adjust: (schedule: Schedule) => Schedule = (s) => s) {
         result: undefined,
       }));
     },
-    /** Sets the clock and runs a scheduler tick, as the bot does every 30 seconds. */
-    async at(ms: number) {
-      now = new Date(ms);
-      await scheduler.tick();
-    },
+    at: harness.at,
     async schedule(): Promise<Schedule> {
       const current = (await state.guilds.read(GUILD)).schedule;
       if (!current) throw new Error('no schedule');

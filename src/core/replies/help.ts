@@ -11,8 +11,9 @@ export interface CommandSummary {
 const HOW_A_WEEK_WORKS = [
   'The group reads one session of the schedule each week: a few sections of the texts, 1,500–4,000 words.',
   'At the session time Crux posts the readings, an excerpt and the week’s crux, and opens a thread. Press **I’ve read it** once you have read them.',
+  'A position poll on the crux asks where you stand before the discussion (and, if the group chose, after it). Answers are private; only totals are shown.',
   'During the week, `/excerpt` puts a passage in front of everyone and `/crux` the week’s key disagreement, each side with the passages that argue it.',
-  'Talk it through in the thread. `/progress show` shows where the group is; `/schedule show` what comes next.',
+  'Talk it through in the thread. Before the next session the poll closes with its result; `/positions me` shows how your own views moved and `/map` where the group agrees and where it is divided.',
 ];
 
 /** The /help reply: every command with its description, and how a week works. */

@@ -145,12 +145,14 @@ export function voteReply(crux: Crux, poll: PollRecord, outcome: VoteOutcome): R
         `Your answer is taken back (it was ${describeBallot(crux, outcome.previous)}). You can answer again until the poll closes.`,
       );
     case 'recorded': {
-      const was = outcome.previous
-        ? outcome.previous.choice === outcome.ballot.choice &&
-          outcome.previous.credence !== outcome.ballot.credence
-          ? ` (was ${outcome.previous.credence ?? 'not given'}${outcome.previous.credence !== undefined ? '%' : ''})`
-          : ` Before, you had ${describeBallot(crux, outcome.previous)}.`
-        : '';
+      const { previous, ballot } = outcome;
+      const was = !previous
+        ? ''
+        : previous.choice !== ballot.choice
+          ? ` Before, you had ${describeBallot(crux, previous)}.`
+          : previous.credence !== undefined && previous.credence !== ballot.credence
+            ? ` (Before, ${previous.credence}% sure.)`
+            : '';
       return {
         content: `Your answer: ${describeBallot(crux, outcome.ballot)}.${was}${poll.hideResults ? ' Results are hidden until the poll closes.' : ''}`,
         components: [

@@ -3,7 +3,12 @@ import { encodeCustomId } from '../custom-id.js';
 import { literal, localTime } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
 import { CRUX_COLOR, notice, type Reply } from '../reply.js';
-import { type Schedule, upcoming } from '../schedule/plan.js';
+import {
+  DEFAULT_AFTER_POLL_HOURS,
+  type Schedule,
+  type ScheduleSettings,
+  upcoming,
+} from '../schedule/plan.js';
 import { WEEKDAYS } from '../schedule/time.js';
 import { readingLines } from './readings.js';
 import { pauseReasonText } from './session.js';
@@ -59,6 +64,7 @@ export function setupReply(corpus: Corpus, schedule: Schedule, replaced: boolean
           first.length < upcoming(schedule, total).length ? '…and weekly after that.' : '',
           '',
           `At each session time I post in <#${schedule.settings.channelId}>${pingRoleId ? `, pinging <@&${pingRoleId}>,` : ''} the week's readings with their opening lines, one excerpt, the week's crux, an **I've read it** button, and a thread for the discussion.`,
+          weeklyPollsSentence(schedule.settings),
           reminder,
           `If I am offline at a session time, I post it when I am back, up to ${formatLead(graceMinutes)} late; after that I say it was missed and move on.`,
         ]
@@ -68,6 +74,19 @@ export function setupReply(corpus: Corpus, schedule: Schedule, replaced: boolean
       },
     ],
   };
+}
+
+/** What the weekly polls are, in a sentence. */
+export function weeklyPollsSentence(settings: ScheduleSettings): string {
+  const after = settings.afterPollHours ?? DEFAULT_AFTER_POLL_HOURS;
+  switch (settings.polls ?? 'before') {
+    case 'off':
+      return 'No weekly position polls (`/schedule polls` turns them on).';
+    case 'before':
+      return 'With each session, a position poll on its crux ("before the discussion"), closing an hour before the next session with its result.';
+    case 'before-and-after':
+      return `With each session, a position poll on its crux before the discussion, and another ${after === 0 ? 'with it' : `${formatLead(after * 60)} later`} for after it; both close an hour before the next session, and the second says who changed position.`;
+  }
 }
 
 /** "1 day", "3 hours", "90 minutes". */

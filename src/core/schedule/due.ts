@@ -163,6 +163,7 @@ export function claimSession(schedule: Schedule, session: number, now: Date, pic
     at: now.getTime(),
     firstAt: earlier?.status === 'claimed' ? (earlier.firstAt ?? earlier.at) : now.getTime(),
     channelId: schedule.settings.channelId,
+    dueAt: (dueAt(schedule, session) ?? now).getTime(),
     ...picks,
   };
   return { ...schedule, sessions: { ...schedule.sessions, [session]: claim } };
@@ -176,12 +177,13 @@ export function claimSettled(schedule: Schedule, session: number, now: Date): bo
 
 /** Records the post of `session` (message id for recovery and the thread), and moves on. */
 export function recordPost(schedule: Schedule, session: number, messageId: string, now: Date): Schedule {
-  const { excerptId, cruxId, channelId } = schedule.sessions[session] ?? {};
+  const { excerptId, cruxId, channelId, dueAt: due } = schedule.sessions[session] ?? {};
   const posted: SessionRecord = {
     status: 'posted',
     at: now.getTime(),
     messageId,
     channelId: channelId ?? schedule.settings.channelId,
+    ...(due !== undefined ? { dueAt: due } : {}),
     ...(excerptId !== undefined ? { excerptId } : {}),
     ...(cruxId !== undefined ? { cruxId } : {}),
   };

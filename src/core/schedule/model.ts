@@ -53,6 +53,8 @@ export interface SessionRecord {
   readonly channelId?: string;
   /** When the session was first claimed; `at` is the latest attempt, which decides whether one is in flight. */
   readonly firstAt?: number;
+  /** When the session was due, so what follows it (the "after" poll) keeps to the schedule, not to when it posted. */
+  readonly dueAt?: number;
   /** The session's weekly polls by phase: a poll id, or 'skipped' when its window had passed. */
   readonly polls?: { readonly before?: string; readonly after?: string };
 }
@@ -187,7 +189,11 @@ export function weeklyPollWindow(
   const opensAt =
     phase === 'before'
       ? posted.at
-      : posted.at + (schedule.settings.afterPollHours ?? DEFAULT_AFTER_POLL_HOURS) * 3_600_000;
+      : Math.max(
+          posted.at,
+          (posted.dueAt ?? posted.at) +
+            (schedule.settings.afterPollHours ?? DEFAULT_AFTER_POLL_HOURS) * 3_600_000,
+        );
   const { time, zone } = schedule.settings;
   const nextDate = session < totalSessions ? schedule.dates[session + 1] : schedule.wrapUp?.date;
   if (!nextDate) return undefined;

@@ -74,6 +74,7 @@ export function messageInput(
   };
   const attachments: APIAttachment[] = files.map((file, index) => {
     const id = ctx.world.newId();
+    ctx.world.files.set(id, file.data);
     const described = message.attachments?.find((a) => String(a.id) === String(index));
     return {
       id,
