@@ -39,6 +39,8 @@ export interface Bot {
   readonly scheduler: Scheduler;
   /** Position polls; `settle()` waits for pending refreshes of poll messages. */
   readonly polls: Polls;
+  /** When the scheduler will next have something to do for a server, if anything. */
+  nextWake(guildId: string): Promise<Date | undefined>;
   /** Disconnects from Discord and closes the state stores. */
   stop(): Promise<void>;
 }
@@ -51,8 +53,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const retentionMs = config.retentionDays * 86_400_000;
+  const wakeAt = wakeAtFor(corpus, clock, retentionMs);
   const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'), {
-    wakeAt: wakeAtFor(corpus, clock, retentionMs),
+    wakeAt,
   });
   try {
     await state.check();
@@ -127,6 +130,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     ready,
     scheduler,
     polls,
+    nextWake: async (guildId) => wakeAt(await state.guilds.read(guildId)),
     async stop() {
       await scheduler.stop();
       polls.stop();

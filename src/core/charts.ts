@@ -42,7 +42,8 @@ export function chartAltText(chart: BarChart): string {
     );
     return `${row.label}: ${values.join(', ')}`;
   });
-  return `Bar chart. ${chart.title}. ${rows.join('; ')}.`;
+  const title = /[.?!]$/u.test(chart.title) ? chart.title : `${chart.title}.`;
+  return `Bar chart. ${title} ${rows.join('; ')}.`;
 }
 
 /** A Vega-Lite specification of the chart: one row per label, bars side by side per series. */

@@ -50,6 +50,27 @@ describe('npm run playground -- --script', () => {
     expect(transcript).toMatch(/clock \+1d\nIt is now /u);
   });
 
+  it('plays a week with position polls: votes from three members, both closes, results, movement and the map', async () => {
+    const { code, transcript } = await playground('test/fixtures/playground-week.txt');
+    expect(code, transcript).toBe(0);
+    expect(transcript).toMatch(
+      /ada in #reading › clock next\nIt is now .*\n\n#reading:\nSession 1 starts now/u,
+    );
+    expect(transcript).toMatch(
+      /ada in #reading › select 8\n\(the message changed\)\n\(only you can see this\)\nYour answer: \*\*A\. .*\*\* \(70% sure\)\./u,
+    );
+    // The poll message shows the totals so far to the next member who looks.
+    expect(transcript).toMatch(
+      /cy in #reading › last\n┌\n│ Position poll, before the discussion · session 1[\s\S]*?│ A\. [^\n]*: ▰{10} 2 \(100%\)/u,
+    );
+    expect(transcript).toContain('Position poll, after the discussion · session 1');
+    expect(transcript).toContain('Poll closed, before the discussion · session 1');
+    expect(transcript).toContain('Of the 3 members who answered before and after, 2 changed position.');
+    expect(transcript).toMatch(/📎 positions-[\w-]+\.png \(\d+ bytes\): Bar chart\. /u);
+    expect(transcript).toContain('↳ You changed position.');
+    expect(transcript).toMatch(/» The group’s crux map\n[\s\S]*\*\*33%\*\* split · 3 voters/u);
+  });
+
   it('plays a whole reading schedule by moving the clock', async () => {
     const { code, transcript } = await playground('test/fixtures/playground-schedule.txt');
     expect(code, transcript).toBe(0);

@@ -8,7 +8,6 @@ import {
 } from 'discord-api-types/v10';
 import { type Bot, startBot } from '../../app.js';
 import { loadConfig } from '../../config.js';
-import { nextWakeAt } from '../../core/schedule/plan.js';
 import { silentLogger } from '../../logger.js';
 import {
   type ChannelHandle,
@@ -34,16 +33,18 @@ Then:
   click 1 | click Another     click a button on the last message (by number or label)
   select 2                     pick option 2 of the last message's select menu
   suggest /excerpt search:pers  show what autocomplete offers for the last option
-  as bo | as ada               switch member (ada has Manage Server, bo does not)
+  as bo | as cy | as ada       switch member (ada has Manage Server, bo and cy do not)
   in general | in reading      switch channel
   channel                      the channel as everyone sees it; threads lists threads
+  last                         the channel's newest message with buttons (a poll), to click on
   clock | clock +2h | clock +1w  show the time, or move it on and see what the bot posts
+  clock next                   move on to the next thing the bot will do (a post, a poll closing)
   help | quit`;
 
 const DURATIONS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /**
- * A local Discord with one reading-group server, two members and the real bot, driven one typed line at a
+ * A local Discord with one reading-group server, three members and the real bot, driven one typed line at a
  * time. Used by the interactive terminal and by scripted runs alike.
  */
 export class PlaygroundSession {
@@ -87,6 +88,7 @@ export class PlaygroundSession {
     const members = new Map([
       ['ada', guild.addMember('ada', { permissions: ['ManageGuild'] })],
       ['bo', guild.addMember('bo')],
+      ['cy', guild.addMember('cy')],
     ]);
     const stateDir = mkdtempSync(path.join(tmpdir(), 'crux-playground-'));
     const stateFile = path.join(stateDir, 'state.sqlite');
@@ -126,6 +128,13 @@ export class PlaygroundSession {
 
   /** Carries out one typed line and returns what to print. A typing mistake throws `PlaygroundError`. */
   async execute(line: string): Promise<string> {
+    const output = await this.#execute(line);
+    // The totals on a poll message follow votes after a short pause; show them as a member would see them.
+    await this.#bot.polls.settle();
+    return output;
+  }
+
+  async #execute(line: string): Promise<string> {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) return '';
     const [word = '', ...rest] = tokenize(trimmed);
@@ -148,6 +157,15 @@ export class PlaygroundSession {
         return `Now in #${this.#channel.name}.`;
       case 'channel':
         return this.#channelView(this.#channel);
+      case 'last': {
+        // The newest message with buttons in the channel (a poll, a kickoff), for click to act on.
+        const newest = this.#member
+          .sees(this.#channel)
+          .filter((m) => m.buttons.length > 0)
+          .at(-1);
+        if (!newest) throw new PlaygroundError('No message with buttons in this channel yet.');
+        return this.#show(newest);
+      }
       case 'threads':
         return (
           this.#channel
@@ -277,14 +295,20 @@ export class PlaygroundSession {
    */
   async #clockCommand(change: string | undefined): Promise<string> {
     if (!change) return `It is now ${this.#now().toUTCString()}.`;
-    const match = /^\+(\d+)([mhdw])$/u.exec(change);
-    if (!match) throw new PlaygroundError('Move the clock with +30m, +2h, +1d or +1w.');
     const seen = new Set(this.#allMessages().map((m) => m.id));
-    const target = this.#now().getTime() + Number(match[1]) * (DURATIONS[match[2] ?? 'h'] ?? 0);
+    let target: number;
+    if (change === 'next') {
+      const next = await this.#bot.nextWake(this.#guild.id);
+      if (!next) return `It is now ${this.#now().toUTCString()}. Nothing is scheduled.`;
+      target = Math.max(next.getTime(), this.#now().getTime());
+    } else {
+      const match = /^\+(\d+)([mhdw])$/u.exec(change);
+      if (!match) throw new PlaygroundError('Move the clock with next, +30m, +2h, +1d or +1w.');
+      target = this.#now().getTime() + Number(match[1]) * (DURATIONS[match[2] ?? 'h'] ?? 0);
+    }
     // Time passes with the bot running: it wakes at every due time on the way, as it would live.
     for (let step = 0; step < 200; step++) {
-      const { schedule } = await this.#bot.state.guilds.read(this.#guild.id);
-      const wake = schedule ? nextWakeAt(schedule, this.#bot.corpus.sessions.length, this.#now()) : undefined;
+      const wake = await this.#bot.nextWake(this.#guild.id);
       if (!wake || wake.getTime() > target || wake.getTime() <= this.#now().getTime() - 60_000) break;
       this.#setNow(wake.getTime());
       await this.#bot.scheduler.tick();

@@ -34,8 +34,11 @@ export function formatMessage(
       );
     }
   }
+  // A picture cannot be shown here; its alt text says what it shows.
   for (const attachment of message.attachments)
-    lines.push(`📎 ${attachment.filename} (${attachment.size} bytes)`);
+    lines.push(
+      `📎 ${attachment.filename} (${attachment.size} bytes)${attachment.description ? `: ${attachment.description}` : ''}`,
+    );
   const buttons = message.buttons;
   if (buttons.length > 0) {
     lines.push(
