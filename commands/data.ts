@@ -25,13 +25,13 @@ export default defineCommand({
 
   components: {
     async [DATA_ACTIONS.confirm](_params, ctx): Promise<Outcome> {
-      const { answers, checkIns } = await forgetMember(
-        ctx.state,
-        ctx.guildId,
-        ctx.userId,
-        ctx.corpus.sessions.length,
-      );
-      return { type: 'update', reply: deletedReply(answers, checkIns) };
+      const forgotten = await forgetMember(ctx.state, ctx.guildId, ctx.userId, ctx.corpus.sessions.length);
+      // The public totals of open polls no longer count this member.
+      for (const pollId of forgotten.openPolls) ctx.polls.refreshSoon(ctx.guildId, pollId);
+      return {
+        type: 'update',
+        reply: deletedReply(forgotten.answers, forgotten.checkIns, forgotten.nativeStillShown),
+      };
     },
     async [DATA_ACTIONS.cancel](): Promise<Outcome> {
       return { type: 'update', reply: notice('Nothing was deleted.') };

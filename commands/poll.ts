@@ -295,13 +295,17 @@ async function results(pollId: string | undefined, ctx: CommandContext): Promise
     );
   const crux = cruxOf(poll, ctx);
   const final = tally(crux, Object.values(poll.ballots));
+  // As the group stood when this poll closed: polls opened later do not change its result.
+  const earlier = polls.filter(
+    (p) => p.cruxId === crux.id && p.createdAt <= (poll.closedAt ?? ctx.now.getTime()),
+  );
   const moved =
     poll.phase === 'after'
       ? movement(
           crux,
           await ctx.state.polls.getMany(
             ctx.guildId,
-            polls.filter((p) => p.cruxId === crux.id).map((p) => p.id),
+            earlier.map((p) => p.id),
           ),
         )
       : undefined;

@@ -20,8 +20,25 @@ export interface DueRules {
 export function serverActions(record: GuildRecord, rules: DueRules, now: Date): ServerAction[] {
   if (record.leftAt !== null)
     return now.getTime() >= record.leftAt + rules.retentionMs ? [{ kind: 'forget-server' }] : [];
+  const polls = pollActions(record.polls, now);
+  // A weekly poll closes by the next kickoff at the latest, even when that kickoff came earlier than
+  // planned (a session moved or brought forward).
+  const lastPosted = Math.max(
+    0,
+    ...Object.entries(record.schedule?.sessions ?? {})
+      .filter(([, session]) => session.status === 'posted')
+      .map(([number]) => Number(number)),
+  );
+  const overtaken = record.polls.filter(
+    (p) =>
+      p.session !== undefined &&
+      p.session < lastPosted &&
+      p.status === 'open' &&
+      !polls.some((a) => a.pollId === p.id),
+  );
   return [
-    ...pollActions(record.polls, now),
+    ...polls,
+    ...overtaken.map((p): PollAction => ({ kind: 'poll-close', pollId: p.id })),
     ...(record.schedule ? dueActions(record.schedule, rules.totalSessions, now) : []),
   ];
 }

@@ -55,12 +55,12 @@ const REFRESH_DELAY_MS = 1500;
 const ID_ATTEMPTS = 5;
 
 /** What commands use of the poll service. */
-export type PollService = Pick<Polls, 'open' | 'close' | 'vote' | 'credence'>;
+export type PollService = Pick<Polls, 'open' | 'close' | 'vote' | 'credence' | 'refreshSoon'>;
 
 export class Polls {
   readonly #deps: BaseDeps;
   readonly #refreshes = new Map<string, NodeJS.Timeout>();
-  readonly #refreshing = new Set<Promise<void>>();
+  readonly #refreshing = new Map<string, Promise<void>>();
 
   constructor(deps: BaseDeps) {
     this.#deps = deps;
@@ -83,11 +83,17 @@ export class Polls {
     }
     if (!poll) throw new Error('could not find a free poll id');
     const created = poll;
-    const listed = await state.guilds.change(request.guildId, (record) => {
-      const linked = link ? link(record, created) : record;
-      if (!linked) return { record, result: false };
-      return { record: { ...linked, polls: [...linked.polls, summarize(created)] }, result: true };
-    });
+    // Unlisted, a poll would never close or be deleted with the server's data: remove it if listing fails.
+    const listed = await state.guilds
+      .change(request.guildId, (record) => {
+        const linked = link ? link(record, created) : record;
+        if (!linked) return { record, result: false };
+        return { record: { ...linked, polls: [...linked.polls, summarize(created)] }, result: true };
+      })
+      .catch(async (error: unknown) => {
+        await state.polls.delete(created.guildId, created.id);
+        throw error;
+      });
     if (!listed) {
       await state.polls.delete(created.guildId, created.id);
       return undefined;
@@ -112,12 +118,14 @@ export class Polls {
 
   async #recordOpened(poll: PollRecord, messageId: string): Promise<PollRecord> {
     const { state } = this.#deps;
-    if (poll.style === 'native')
-      await state.polls.indexMessage(messageId, { guildId: poll.guildId, pollId: poll.id });
     const opened = await state.polls.change(poll.guildId, poll.id, (current) => {
       const next = recordOpened(current, messageId);
       return { record: next, result: next };
     });
+    // Indexed once the poll knows its message, so deleting the poll always finds the index too. A vote
+    // in between is not lost: the close counts from Discord's own list.
+    if (opened?.style === 'native')
+      await state.polls.indexMessage(messageId, { guildId: poll.guildId, pollId: poll.id });
     if (opened) await this.#syncSummary(opened);
     return opened ?? poll;
   }
@@ -201,8 +209,8 @@ export class Polls {
     if (this.#refreshes.has(key)) return;
     const timer = setTimeout(() => {
       this.#refreshes.delete(key);
-      const running = this.#refresh(guildId, pollId).finally(() => this.#refreshing.delete(running));
-      this.#refreshing.add(running);
+      const running = this.#refresh(guildId, pollId).finally(() => this.#refreshing.delete(key));
+      this.#refreshing.set(key, running);
     }, REFRESH_DELAY_MS);
     timer.unref();
     this.#refreshes.set(key, timer);
@@ -225,7 +233,7 @@ export class Polls {
     }
   }
 
-  /** Waits for pending refreshes (shutdown, tests). */
+  /** Runs pending refreshes now and waits for them (the playground, tests). */
   async settle(): Promise<void> {
     for (const [key, timer] of this.#refreshes) {
       clearTimeout(timer);
@@ -233,7 +241,15 @@ export class Polls {
       const [guildId, pollId] = key.split(':');
       if (guildId && pollId) await this.#refresh(guildId, pollId);
     }
-    await Promise.all(this.#refreshing);
+    await Promise.all(this.#refreshing.values());
+  }
+
+  /** Drops a pending refresh of a poll and waits for one under way, so it cannot land after the close. */
+  async #quiet(guildId: string, pollId: string): Promise<void> {
+    const key = `${guildId}:${pollId}`;
+    clearTimeout(this.#refreshes.get(key));
+    this.#refreshes.delete(key);
+    await this.#refreshing.get(key);
   }
 
   /** Stops refreshing (shutdown). */
@@ -262,6 +278,15 @@ export class Polls {
       // Never shown to anyone: there is nothing to announce.
       return { kind: 'closed', poll: await this.#finish(guildId, pollId, undefined, 'message-missing') };
     }
+    if (!this.#deps.corpus.cruxById.has(before.cruxId)) {
+      // The crux left the reading list: its answers are kept and exported, but there is nothing to show.
+      this.#deps.logger.warn(
+        { guildId, pollId, cruxId: before.cruxId },
+        'closing a poll on a crux no longer in the corpus',
+      );
+      return { kind: 'closed', poll: await this.#finish(guildId, pollId, undefined, 'rejected') };
+    }
+    await this.#quiet(guildId, pollId);
     const closing = await state.polls.change(guildId, pollId, (poll) => {
       const next = beginClose(poll, clock(), closedBy);
       return { record: next, result: next };
@@ -308,15 +333,26 @@ export class Polls {
     let messageId = claim.poll.results?.messageId;
     if (!messageId && !claim.fresh) {
       // A claim from before: its post may have landed, or may still be landing.
+      // A refusal means there is nothing to find there; anything else (a 5xx) is retried later, since
+      // posting without knowing could post the results twice.
       messageId = await poster
         .findPosted(poll.channelId, resultsMarkerId(poll.id), new Date(claimedAt - 60_000))
-        .catch(() => undefined);
+        .catch((error: unknown) => {
+          if (error instanceof PostError) return undefined;
+          throw error;
+        });
       if (!messageId && clock().getTime() - claimedAt < CLAIM_SETTLE_MS)
         return { kind: 'in-progress', until: new Date(claimedAt + CLAIM_SETTLE_MS) };
     }
     if (!messageId) {
       const crux = this.#crux(poll);
-      const polls = poll.phase === 'after' ? await this.#pollsOn(poll.guildId, crux.id) : [];
+      // This poll's answers count as shown: it is closing (results hidden until now are revealed here).
+      const polls =
+        poll.phase === 'after'
+          ? (await this.#pollsOn(poll.guildId, crux.id)).map((p) =>
+              p.id === poll.id ? { ...poll, status: 'closed' as const } : p,
+            )
+          : [];
       const moved = poll.phase === 'after' ? movement(crux, polls) : undefined;
       const chart = await resultsChart(crux, final, moved).catch((error: unknown) => {
         this.#deps.logger.warn({ err: error }, 'could not draw a results chart; posting the text alone');
@@ -353,7 +389,17 @@ export class Polls {
         result: undefined,
       }));
     });
-    return { poll: (await state.polls.get(poll.guildId, poll.id)) ?? poll, ...(problem ? { problem } : {}) };
+    const counted = (await state.polls.get(poll.guildId, poll.id)) ?? poll;
+    if (problem === 'rejected') {
+      // Discord would not end or list the poll; the votes its events brought are the count. Nobody needs
+      // to act, so this is logged, not told.
+      this.#deps.logger.warn(
+        { guildId: poll.guildId, pollId: poll.id },
+        'counted a native poll from its vote events only',
+      );
+      return { poll: counted };
+    }
+    return { poll: counted, ...(problem ? { problem } : {}) };
   }
 
   /** Runs a Discord call; a refusal becomes the poll's problem instead of an error. */

@@ -42,6 +42,10 @@ export async function serverPolls(
 export interface Forgotten {
   readonly answers: number;
   readonly checkIns: number;
+  /** Open polls whose totals changed, to refresh. */
+  readonly openPolls: readonly string[];
+  /** Open native polls where Discord itself still shows the member's vote. */
+  readonly nativeStillShown: number;
 }
 
 /** Deletes one member's poll answers and check-ins in a server (of its `sessions` sessions). */
@@ -53,15 +57,22 @@ export async function forgetMember(
 ): Promise<Forgotten> {
   const { polls } = await state.guilds.read(guildId);
   let answers = 0;
+  let nativeStillShown = 0;
+  const openPolls: string[] = [];
   for (const summary of polls) {
     const removed = await state.polls.change(guildId, summary.id, (poll) => {
       const next = withoutMember(poll, userId);
-      return { record: next, result: next !== poll };
+      return { record: next, result: next === poll ? undefined : poll };
     });
-    if (removed) answers++;
+    if (!removed) continue;
+    answers++;
+    if (removed.status === 'open') {
+      openPolls.push(removed.id);
+      if (removed.style === 'native') nativeStillShown++;
+    }
   }
   const checkIns = await state.checkIns.forgetMember(guildId, userId, sessions);
-  return { answers, checkIns };
+  return { answers, checkIns, openPolls, nativeStillShown };
 }
 
 /** The state store cannot be used at start: unreachable, refusing, or holding data from a newer Crux. */

@@ -39,6 +39,7 @@ const PollSchema = z.object({
   closedBy: z.string().nullable().optional(),
   results: z.object({ claimedAt: z.number(), messageId: z.string().optional() }).optional(),
   problem: z.enum(['message-missing', 'channel-missing', 'no-permission', 'rejected']).optional(),
+  forgotten: z.array(z.string()).optional(),
 });
 
 /** Where a poll lives, found from its message. */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Corpus } from '../corpus/types.js';
 import { type PollRecord, pollChoices } from './model.js';
+import { resultsVisible } from './positions.js';
 import { tally } from './tally.js';
 
 /** A server's polls, votes and progress as CSV (one row per vote) and JSON (everything), for /export. */
@@ -65,7 +66,9 @@ export function exportServer(input: ExportInput): ExportFiles {
   const jsonPolls = polls.map((poll) => {
     const crux = input.corpus.cruxById.get(poll.cruxId);
     const labels = new Map(crux ? pollChoices(crux).map((c) => [c.id, c.label]) : []);
-    const ballots = Object.entries(poll.ballots)
+    // A poll still hiding its results keeps them from facilitators too, until it closes.
+    const shown = resultsVisible(poll);
+    const ballots = Object.entries(shown ? poll.ballots : {})
       .sort(([, a], [, b]) => a.at - b.at)
       .map(([userId, ballot]) => ({ member: who(userId), ...ballot }));
     for (const ballot of ballots) {
@@ -97,13 +100,15 @@ export function exportServer(input: ExportInput): ExportFiles {
       openedAt: iso(poll.createdAt),
       closesAt: iso(poll.closesAt),
       closedAt: poll.closedAt === undefined ? null : iso(poll.closedAt),
-      totals: crux
-        ? tally(crux, Object.values(poll.ballots)).choices.map((c) => ({
-            choice: c.id,
-            label: c.label,
-            votes: c.count,
-          }))
-        : [],
+      resultsHidden: !shown,
+      totals:
+        crux && shown
+          ? tally(crux, Object.values(poll.ballots)).choices.map((c) => ({
+              choice: c.id,
+              label: c.label,
+              votes: c.count,
+            }))
+          : [],
       votes: ballots.map((b) => ({
         member: b.member,
         choice: b.choice,

@@ -57,6 +57,11 @@ export interface PollRecord {
   /** The results post: claimed before posting, its message id once posted. */
   readonly results?: { readonly claimedAt: number; readonly messageId?: string };
   readonly problem?: PollProblem;
+  /**
+   * Members who deleted their data while this native poll was open: Discord still lists their vote, so the
+   * count at the close leaves them out unless they vote again.
+   */
+  readonly forgotten?: readonly string[];
 }
 
 /** A poll as its server's record lists it: enough to schedule its close and to list it. */
@@ -110,6 +115,11 @@ export interface NewPoll {
 
 /** A new poll, recorded before its message is posted. */
 export function createPoll(input: NewPoll, now: Date): PollRecord {
+  if (input.style === 'native' && input.hideResults) {
+    throw new PollError(
+      'A Discord poll always shows its totals and who voted, so it cannot hide its results. Leave **style** on buttons to hide them until the close.',
+    );
+  }
   const hours = (input.closesAt.getTime() - now.getTime()) / 3_600_000;
   if (hours < MIN_POLL_HOURS - 1 / 60 || hours > MAX_POLL_HOURS) {
     throw new PollError(`A poll runs ${MIN_POLL_HOURS} to ${MAX_POLL_HOURS} hours (32 days).`);
@@ -175,8 +185,14 @@ export function castVote(
       ? { credence: previous.credence }
       : {}),
   };
+  // Voting again after deleting one's data is a new answer, to be counted.
+  const forgotten = poll.forgotten?.filter((id) => id !== userId);
   return {
-    poll: { ...poll, ballots: { ...poll.ballots, [userId]: ballot } },
+    poll: {
+      ...poll,
+      ballots: { ...poll.ballots, [userId]: ballot },
+      ...(forgotten && forgotten.length !== poll.forgotten?.length ? { forgotten } : {}),
+    },
     outcome: { kind: 'recorded', ballot, ...(previous ? { previous } : {}) },
   };
 }
@@ -211,11 +227,13 @@ export function reconcileNative(
   now: Date,
 ): PollRecord {
   const choices = pollChoices(crux);
+  const forgotten = new Set(poll.forgotten ?? []);
   const ballots: Record<string, Ballot> = {};
   for (const [answerId, voters] of votersByAnswer) {
     const choice = choices[answerId - 1]?.id;
     if (!choice) continue;
     for (const userId of voters) {
+      if (forgotten.has(userId)) continue;
       const known = poll.ballots[userId];
       ballots[userId] = { choice, at: known?.choice === choice ? known.at : now.getTime() };
     }
@@ -247,9 +265,14 @@ export function finishClose(poll: PollRecord, resultsMessageId?: string, problem
   };
 }
 
-/** Forgets a member's ballot (a member asking for their data to be deleted). */
+/**
+ * Forgets a member's ballot (a member asking for their data to be deleted). On an open native poll, where
+ * Discord keeps listing the vote, the member is also remembered as forgotten, so the count at the close
+ * does not bring the vote back.
+ */
 export function withoutMember(poll: PollRecord, userId: string): PollRecord {
   if (!poll.ballots[userId]) return poll;
   const { [userId]: _removed, ...ballots } = poll.ballots;
-  return { ...poll, ballots };
+  const remember = poll.style === 'native' && poll.status !== 'closed';
+  return { ...poll, ballots, ...(remember ? { forgotten: [...(poll.forgotten ?? []), userId] } : {}) };
 }

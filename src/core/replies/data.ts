@@ -47,10 +47,19 @@ export function confirmDeleteReply(): Reply {
 }
 
 /** What deleting a member's data removed. */
-export function deletedReply(answers: number, checkIns: number): Reply {
+export function deletedReply(answers: number, checkIns: number, nativeStillShown: number): Reply {
+  if (answers + checkIns === 0)
+    return notice(
+      'Crux had no answers or check-ins of yours in this server; nothing was stored, nothing to delete.',
+    );
   return notice(
-    answers + checkIns === 0
-      ? 'Crux had no answers or check-ins of yours in this server; nothing was stored, nothing to delete.'
-      : `Deleted: your answers to ${answers} poll${answers === 1 ? '' : 's'} and ${checkIns} check-in${checkIns === 1 ? '' : 's'}. Crux keeps nothing else about you in this server.`,
+    [
+      `Deleted: your answers to ${answers} poll${answers === 1 ? '' : 's'} and ${checkIns} check-in${checkIns === 1 ? '' : 's'}. Crux keeps nothing else about you in this server.`,
+      nativeStillShown > 0
+        ? `Discord itself still shows your vote on ${nativeStillShown} open Discord poll${nativeStillShown === 1 ? '' : 's'}; Crux will not count it. Remove it there if you want it gone from Discord too.`
+        : undefined,
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
 }

@@ -268,6 +268,16 @@ describe('export', () => {
     expect(pseudonym('other-secret', 'u1')).not.toBe(pseudonym('server-secret', 'u1'));
   });
 
+  it('leaves out the answers of a poll still hiding its results', () => {
+    const [a] = positionsOf(crux, 2);
+    const hidden = withVotes(openPoll({ hideResults: true }), { u1: a.id });
+    const files = exportServer(input('ids', [hidden]));
+    expect(files.votes).toBe(0);
+    expect(JSON.parse(files.json).polls[0]).toMatchObject({ resultsHidden: true, totals: [], votes: [] });
+    const closed = exportServer(input('ids', [{ ...hidden, status: 'closed' }]));
+    expect(closed.votes).toBe(1);
+  });
+
   it('writes JSON with polls, totals, votes and progress, with ids when asked', () => {
     const [a] = positionsOf(crux, 2);
     const poll = withVotes(openPoll(), { u1: a.id });

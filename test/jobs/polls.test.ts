@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { Crux } from '../../src/core/corpus/types.js';
+import { createSchedule, moveSession } from '../../src/core/schedule/plan.js';
+import { PostError } from '../../src/jobs/poster.js';
+import { forgetMember } from '../../src/state/index.js';
+import { first, positionsOf } from '../helpers/context.js';
+import { jobHarness } from '../helpers/jobs.js';
+
+/** The poll service with Discord behind a FakePoster: the cases the end-to-end tests cannot force. */
+const GUILD = '500000000000000021';
+const HOUR = 3_600_000;
+
+async function withPoll(
+  style: 'buttons' | 'native',
+  options: { hideResults?: boolean; phase?: 'before' | 'after' } = {},
+) {
+  const h = await jobHarness();
+  const crux: Crux = first(
+    h.corpus.cruxes.filter((c) => c.positions.length === 2),
+    'crux',
+  );
+  const open = (phase: 'before' | 'after', hideResults = false) =>
+    h.deps.polls.open({
+      guildId: GUILD,
+      channelId: '1',
+      crux,
+      phase,
+      style,
+      hideResults,
+      openedBy: '9',
+      closesAt: new Date(h.now() + 24 * HOUR),
+    });
+  const poll = await open(options.phase ?? 'before', options.hideResults);
+  if (!poll) throw new Error('poll not opened');
+  return {
+    ...h,
+    crux,
+    poll,
+    open,
+    results: () => h.poster.posts.filter((p) => p.reply.embeds?.[0]?.author?.startsWith('Poll closed')),
+  };
+}
+
+describe('deleting one’s data', () => {
+  it('on an open native poll, the vote Discord still lists is not counted back at the close', async () => {
+    const h = await withPoll('native');
+    const [a, b] = positionsOf(h.crux, 2);
+    await h.deps.polls.nativeVote(h.poll.messageId ?? '', '42', 1, true);
+    const forgotten = await forgetMember(h.state, GUILD, '42', 8);
+    expect(forgotten).toMatchObject({ answers: 1, nativeStillShown: 1, openPolls: [h.poll.id] });
+    // Discord still lists 42 under answer 1, and 43 voted B without the bot hearing of it.
+    h.poster.voters.set(
+      h.poll.messageId ?? '',
+      new Map([
+        [1, ['42']],
+        [2, ['43']],
+      ]),
+    );
+    await h.deps.polls.close(GUILD, h.poll.id, null);
+    const closed = await h.state.polls.get(GUILD, h.poll.id);
+    expect(closed?.ballots).toEqual({ 43: expect.objectContaining({ choice: b.id }) });
+    expect(a.id).not.toBe(b.id);
+  });
+
+  it('voting again after deleting counts the new vote', async () => {
+    const h = await withPoll('native');
+    await h.deps.polls.nativeVote(h.poll.messageId ?? '', '42', 1, true);
+    await forgetMember(h.state, GUILD, '42', 8);
+    await h.deps.polls.nativeVote(h.poll.messageId ?? '', '42', 2, true);
+    h.poster.voters.set(h.poll.messageId ?? '', new Map([[2, ['42']]]));
+    await h.deps.polls.close(GUILD, h.poll.id, null);
+    expect(Object.keys((await h.state.polls.get(GUILD, h.poll.id))?.ballots ?? {})).toEqual(['42']);
+  });
+});
+
+describe('the results post', () => {
+  it('is not posted twice when looking for a landed post fails with a server error', async () => {
+    const h = await withPoll('buttons');
+    // The results post lands, but its answer is lost.
+    h.poster.fail('post', new Error('socket hang up'), { landed: true });
+    await h.at(h.poll.closesAt).catch(() => undefined);
+    expect(h.results()).toHaveLength(1);
+    // The retry cannot look: Discord answers 503. It must not post blind.
+    h.poster.fail('findPosted', new Error('503 Service Unavailable'));
+    await h.at(h.poll.closesAt + 5 * 60_000);
+    expect(h.results()).toHaveLength(1);
+    await h.at(h.poll.closesAt + 10 * 60_000);
+    expect(h.results()).toHaveLength(1);
+    expect((await h.state.polls.get(GUILD, h.poll.id))?.status).toBe('closed');
+  });
+
+  it('of an "after" poll whose results were hidden shows its own answers in the movement', async () => {
+    const h = await withPoll('buttons', { phase: 'before' });
+    const [a, b] = positionsOf(h.crux, 2);
+    await h.deps.polls.vote(GUILD, h.poll.id, '1', a.id);
+    await h.deps.polls.close(GUILD, h.poll.id, '9');
+    const after = await h.open('after', true);
+    await h.deps.polls.vote(GUILD, after?.id ?? '', '1', b.id);
+    await h.deps.polls.close(GUILD, after?.id ?? '', '9');
+    const posted = first(h.results().slice(-1), 'results');
+    expect(posted.reply.embeds?.[0]?.description).toContain(
+      'Of the 1 member who answered before and after, 1 changed position.',
+    );
+    expect(posted.reply.files?.[0]?.description).toContain(`B. ${b.label}: Before 0%, After 100%`);
+  });
+});
+
+describe('polls and the reading schedule', () => {
+  it('a weekly poll closes at the next kickoff when that session was moved earlier', async () => {
+    const h = await jobHarness();
+    const schedule = createSchedule(
+      { channelId: '1', weekday: 2, time: '19:00', zone: 'UTC', reminderMinutes: null },
+      8,
+      new Date(h.now()),
+    );
+    await h.state.guilds.change(GUILD, (record) => ({ record: { ...record, schedule }, result: undefined }));
+    const session1 = Date.parse('2027-01-05T19:00:00Z');
+    await h.at(session1);
+    const [poll] = (await h.state.guilds.read(GUILD)).polls;
+    expect(poll?.closesAt).toBe(session1 + 7 * 24 * HOUR - HOUR);
+    // Session 2 moves three days earlier than planned.
+    await h.state.guilds.change(GUILD, (record) => ({
+      record: record.schedule
+        ? { ...record, schedule: moveSession(record.schedule, 2, '2027-01-09', 8, new Date(session1 + HOUR)) }
+        : record,
+      result: undefined,
+    }));
+    await h.at(Date.parse('2027-01-09T19:00:00Z'));
+    const polls = (await h.state.guilds.read(GUILD)).polls;
+    expect(polls.map((p) => [p.session, p.status])).toEqual([
+      [1, 'closed'],
+      [2, 'open'],
+    ]);
+  });
+});
+
+describe('refusals', () => {
+  it('a native poll cannot hide its results', async () => {
+    const h = await jobHarness();
+    const crux = first(h.corpus.cruxes, 'crux');
+    await expect(
+      h.deps.polls.open({
+        guildId: GUILD,
+        channelId: '1',
+        crux,
+        phase: 'before',
+        style: 'native',
+        hideResults: true,
+        openedBy: '9',
+        closesAt: new Date(h.now() + HOUR),
+      }),
+    ).rejects.toThrow('A Discord poll always shows its totals and who voted');
+  });
+
+  it('a poll Discord refuses to post is closed with the problem, and nothing is left open', async () => {
+    const h = await jobHarness();
+    const crux = first(h.corpus.cruxes, 'crux');
+    h.poster.fail('post', new PostError('no-permission', 'Missing Permissions'));
+    await expect(
+      h.deps.polls.open({
+        guildId: GUILD,
+        channelId: '1',
+        crux,
+        phase: 'before',
+        style: 'buttons',
+        hideResults: false,
+        openedBy: '9',
+        closesAt: new Date(h.now() + HOUR),
+      }),
+    ).rejects.toThrow(PostError);
+    expect((await h.state.guilds.read(GUILD)).polls.map((p) => p.status)).toEqual(['closed']);
+  });
+});
