@@ -1,6 +1,6 @@
-import type { Corpus } from '../../src/core/corpus/types.js';
+import type { Corpus, Crux } from '../../src/core/corpus/types.js';
 import type { JobDeps } from '../../src/jobs/deps.js';
-import { Polls } from '../../src/jobs/polls.js';
+import { type OpenRequest, Polls } from '../../src/jobs/polls.js';
 import { Scheduler, type TickReport } from '../../src/jobs/scheduler.js';
 import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { silentLogger } from '../../src/logger.js';
@@ -66,5 +66,25 @@ export async function jobHarness(
       now = new Date(ms);
       return scheduler.tick();
     },
+  };
+}
+
+/** A request to open a button poll on `crux` in channel 1 until `closesAt`, with anything else overridden. */
+export function pollRequest(
+  guildId: string,
+  crux: Crux,
+  closesAt: Date,
+  overrides: Partial<OpenRequest> = {},
+): OpenRequest {
+  return {
+    guildId,
+    channelId: '1',
+    crux,
+    phase: 'before',
+    style: 'buttons',
+    hideResults: false,
+    openedBy: '9',
+    closesAt,
+    ...overrides,
   };
 }

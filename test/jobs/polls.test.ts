@@ -4,7 +4,7 @@ import { createSchedule, moveSession } from '../../src/core/schedule/plan.js';
 import { PostError } from '../../src/jobs/poster.js';
 import { forgetMember } from '../../src/state/index.js';
 import { first, positionsOf } from '../helpers/context.js';
-import { jobHarness } from '../helpers/jobs.js';
+import { jobHarness, pollRequest } from '../helpers/jobs.js';
 
 /** The poll service with Discord behind a FakePoster: the cases the end-to-end tests cannot force. */
 const GUILD = '500000000000000021';
@@ -20,16 +20,7 @@ async function withPoll(
     'crux',
   );
   const open = (phase: 'before' | 'after', hideResults = false) =>
-    h.deps.polls.open({
-      guildId: GUILD,
-      channelId: '1',
-      crux,
-      phase,
-      style,
-      hideResults,
-      openedBy: '9',
-      closesAt: new Date(h.now() + 24 * HOUR),
-    });
+    h.deps.polls.open(pollRequest(GUILD, crux, new Date(h.now() + 24 * HOUR), { phase, style, hideResults }));
   const poll = await open(options.phase ?? 'before', options.hideResults);
   if (!poll) throw new Error('poll not opened');
   return {
@@ -139,16 +130,9 @@ describe('refusals', () => {
     const h = await jobHarness();
     const crux = first(h.corpus.cruxes, 'crux');
     await expect(
-      h.deps.polls.open({
-        guildId: GUILD,
-        channelId: '1',
-        crux,
-        phase: 'before',
-        style: 'native',
-        hideResults: true,
-        openedBy: '9',
-        closesAt: new Date(h.now() + HOUR),
-      }),
+      h.deps.polls.open(
+        pollRequest(GUILD, crux, new Date(h.now() + HOUR), { style: 'native', hideResults: true }),
+      ),
     ).rejects.toThrow('A Discord poll always shows its totals and who voted');
   });
 
@@ -156,18 +140,9 @@ describe('refusals', () => {
     const h = await jobHarness();
     const crux = first(h.corpus.cruxes, 'crux');
     h.poster.fail('post', new PostError('no-permission', 'Missing Permissions'));
-    await expect(
-      h.deps.polls.open({
-        guildId: GUILD,
-        channelId: '1',
-        crux,
-        phase: 'before',
-        style: 'buttons',
-        hideResults: false,
-        openedBy: '9',
-        closesAt: new Date(h.now() + HOUR),
-      }),
-    ).rejects.toThrow(PostError);
+    await expect(h.deps.polls.open(pollRequest(GUILD, crux, new Date(h.now() + HOUR)))).rejects.toThrow(
+      PostError,
+    );
     expect((await h.state.guilds.read(GUILD)).polls.map((p) => p.status)).toEqual(['closed']);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSchedule } from '../../src/core/schedule/plan.js';
 import { serverJoined, serverLeft } from '../../src/jobs/servers.js';
 import { first, RETENTION_MS } from '../helpers/context.js';
-import { jobHarness } from '../helpers/jobs.js';
+import { jobHarness, pollRequest } from '../helpers/jobs.js';
 
 /** A server the bot leaves: its schedule pauses, its data is kept for the retention period, then deleted. */
 const GUILD = '500000000000000009';
@@ -19,16 +19,7 @@ async function server() {
   );
   await state.guilds.change(GUILD, (record) => ({ record: { ...record, schedule }, result: undefined }));
   const crux = first(corpus.cruxes, 'crux');
-  const poll = await deps.polls.open({
-    guildId: GUILD,
-    channelId: '1',
-    crux,
-    phase: 'before',
-    style: 'buttons',
-    hideResults: false,
-    openedBy: '7',
-    closesAt: new Date(now.getTime() + 20 * DAY),
-  });
+  const poll = await deps.polls.open(pollRequest(GUILD, crux, new Date(now.getTime() + 20 * DAY)));
   await deps.polls.vote(GUILD, poll?.id ?? '', '8', first(crux.positions, 'position').id);
   await state.checkIns.add(GUILD, 1, '8');
   return { ...harness, pollId: poll?.id ?? '' };
