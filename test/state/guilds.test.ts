@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
+import { castVote, createPoll, recordOpened } from '../../src/core/polls/model.js';
 import { createSchedule } from '../../src/core/schedule/plan.js';
 import { GuildStore } from '../../src/state/guilds.js';
 import { openState, type State, StateUnavailableError } from '../../src/state/index.js';
 import { StoreFactory } from '../../src/state/stores.js';
 import { StorageTimeoutError } from '../../src/state/timeout.js';
 import { WakeUps } from '../../src/state/wakeups.js';
+import { first, shippedCorpus } from '../helpers/context.js';
 
 const tempDir = mkdtempSync(path.join(tmpdir(), 'crux-state-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -168,6 +170,53 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
         })),
       ).rejects.toThrow('index unavailable');
       expect((await state.guilds.read(guildId)).schedule?.status).toBe('active');
+    } finally {
+      await state.close();
+    }
+  });
+
+  it('keeps every one of 500 concurrent votes on one poll, and finds a poll by its message', async () => {
+    const state = open(url());
+    const guildId = newGuildId();
+    // Fresh ids: the message index is shared by every server on the store.
+    const messageId = newGuildId();
+    try {
+      const { corpus } = await shippedCorpus();
+      const crux = first(corpus.cruxes, 'crux');
+      const now = new Date('2027-01-05T19:00:00Z');
+      const poll = recordOpened(
+        createPoll(
+          {
+            id: 'p1',
+            guildId,
+            channelId: '1',
+            crux,
+            phase: 'before',
+            style: 'native',
+            hideResults: false,
+            openedBy: null,
+            closesAt: new Date(now.getTime() + 3_600_000),
+          },
+          now,
+        ),
+        messageId,
+      );
+      expect(await state.polls.create(poll)).toBe(true);
+      expect(await state.polls.create(poll)).toBe(false);
+      await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          state.polls.change(guildId, 'p1', (current) => ({
+            record: castVote(current, crux, `u${i}`, 'unsure', now).poll,
+            result: undefined,
+          })),
+        ),
+      );
+      expect(Object.keys((await state.polls.get(guildId, 'p1'))?.ballots ?? {})).toHaveLength(500);
+      await state.polls.indexMessage(messageId, { guildId, pollId: 'p1' });
+      expect(await state.polls.byMessage(messageId)).toEqual({ guildId, pollId: 'p1' });
+      await state.polls.delete(guildId, 'p1');
+      expect(await state.polls.get(guildId, 'p1')).toBeUndefined();
+      expect(await state.polls.byMessage(messageId)).toBeUndefined();
     } finally {
       await state.close();
     }
