@@ -66,7 +66,7 @@ export class DiscordPoster implements Poster {
     return threadId;
   }
 
-  async findPosted(channelId: string, customId: string, after: Date): Promise<string | undefined> {
+  async findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined> {
     const channel = await this.#sendable(channelId);
     try {
       const messages = await channel.messages.fetch({
@@ -76,10 +76,11 @@ export class DiscordPoster implements Poster {
       const mine = messages.find(
         (message) =>
           message.author.id === this.#client.user?.id &&
-          message.components.some(
-            (row) =>
-              'components' in row && row.components.some((c) => 'customId' in c && c.customId === customId),
-          ),
+          (message.content.includes(marker) ||
+            message.components.some(
+              (row) =>
+                'components' in row && row.components.some((c) => 'customId' in c && c.customId === marker),
+            )),
       );
       return mine?.id;
     } catch (error) {

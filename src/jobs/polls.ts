@@ -19,8 +19,8 @@ import {
 import { movement } from '../core/polls/positions.js';
 import { tally } from '../core/polls/tally.js';
 import {
-  closeButtonId,
   pollMessage,
+  pollMessageMarker,
   pollProblemReply,
   resultsMarkerId,
   resultsReply,
@@ -140,7 +140,7 @@ export class Polls {
     if (!poll) return this.#dropSummary(guildId, pollId);
     if (poll.status !== 'opening') return this.#syncSummary(poll);
     const found = await poster
-      .findPosted(poll.channelId, closeButtonId(poll.id), new Date(poll.createdAt - 60_000))
+      .findPosted(poll.channelId, pollMessageMarker(poll), new Date(poll.createdAt - 60_000))
       .catch((error: unknown) => {
         if (error instanceof PostError) return undefined;
         throw error;

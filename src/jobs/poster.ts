@@ -10,8 +10,11 @@ export interface Poster {
   post(channelId: string, reply: Reply): Promise<string>;
   /** Opens a thread on a message and posts its first message; returns the thread id. */
   openThread(channelId: string, messageId: string, name: string, starter: Reply): Promise<string>;
-  /** A message of this bot in the channel, posted after `after`, with a component whose custom id is `customId`. */
-  findPosted(channelId: string, customId: string, after: Date): Promise<string | undefined>;
+  /**
+   * A message of this bot in the channel, posted after `after`, that carries `marker`: as a component's
+   * custom id, or in its text (for messages that have no components, such as native polls).
+   */
+  findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined>;
   /** Replaces a message's content. Throws `PostError` ('message-missing' when it was deleted). */
   edit(channelId: string, messageId: string, reply: Reply): Promise<void>;
   /** Ends a native poll the bot posted; one already ended is fine. */

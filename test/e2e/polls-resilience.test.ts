@@ -35,10 +35,13 @@ const lastPoll = (channel: ChannelHandle): MessageView =>
   );
 const resultsPosts = (channel: ChannelHandle) =>
   channel.messages().filter((m) => m.embeds[0]?.author?.name.startsWith('Poll closed'));
+/** A poll's id: from its buttons, or, on a native poll, from its text. */
 const pollIdOf = (message: MessageView) =>
+  /poll `(\w+)`/u.exec(message.content)?.[1] ??
   new URLSearchParams(
     message.buttons.find((x) => x.customId.startsWith('poll:'))?.customId.split(':')[2],
-  ).get('p') ?? '';
+  ).get('p') ??
+  '';
 
 describe('500 members voting in the same instant', () => {
   it('counts every vote, once, and a change of mind replaces the vote', async () => {

@@ -89,14 +89,15 @@ export class FakePoster implements Poster {
     return messageId;
   }
 
-  async findPosted(channelId: string, customId: string, after: Date): Promise<string | undefined> {
+  async findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined> {
     const failure = this.#take('findPosted');
     if (failure) throw failure.error;
     return this.posts.find(
       (p) =>
         p.channelId === channelId &&
         p.at >= after.getTime() &&
-        (p.reply.components ?? []).some((row) => row.some((c) => c.customId === customId)),
+        ((p.reply.content ?? '').includes(marker) ||
+          (p.reply.components ?? []).some((row) => row.some((c) => c.customId === marker))),
     )?.id;
   }
 

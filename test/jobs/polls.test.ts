@@ -125,6 +125,29 @@ describe('polls and the reading schedule', () => {
   });
 });
 
+describe('a crash while opening a poll', () => {
+  it.each(['buttons', 'native'] as const)(
+    'a %s poll that landed is found and recorded, not posted again',
+    async (style) => {
+      const h = await jobHarness();
+      const crux = first(
+        h.corpus.cruxes.filter((c) => c.positions.length === 2),
+        'crux',
+      );
+      h.poster.fail('post', new Error('socket hang up'), { landed: true });
+      await expect(
+        h.deps.polls.open(pollRequest(GUILD, crux, new Date(h.now() + 24 * HOUR), { style })),
+      ).rejects.toThrow('socket hang up');
+      expect((await h.state.guilds.read(GUILD)).polls.map((p) => p.status)).toEqual(['opening']);
+      await h.at(h.now() + 3 * 60_000);
+      const [summary] = (await h.state.guilds.read(GUILD)).polls;
+      expect(summary?.status).toBe('open');
+      expect(h.poster.posts).toHaveLength(1);
+      expect((await h.state.polls.get(GUILD, summary?.id ?? ''))?.messageId).toBe(h.poster.posts[0]?.id);
+    },
+  );
+});
+
 describe('refusals', () => {
   it('a native poll cannot hide its results', async () => {
     const h = await jobHarness();

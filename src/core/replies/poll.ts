@@ -39,9 +39,17 @@ export function describeBallot(crux: Crux, ballot: Ballot): string {
 
 const PHASE_TITLE = { before: 'before the discussion', after: 'after the discussion' } as const;
 
-/** The Close button on a poll message; its custom id also lets the bot find its own poll after a crash. */
+/** The Close button on a button poll's message. */
 export function closeButtonId(pollId: string): string {
   return encodeCustomId(POLL_COMMAND, POLL_ACTIONS.close, { p: pollId });
+}
+
+/**
+ * What lets the bot find its own poll message after a crash: the Close button of a button poll, or, on a
+ * native poll (which carries no buttons), the poll's id in its text.
+ */
+export function pollMessageMarker(poll: Pick<PollRecord, 'id' | 'style'>): string {
+  return poll.style === 'native' ? `poll \`${poll.id}\`` : closeButtonId(poll.id);
 }
 
 /** The My answer button on a results post; its custom id marks the post for recovery after a crash. */
@@ -70,14 +78,14 @@ export function pollMessage(poll: PollRecord, crux: Crux, current: Tally): Reply
     style: 'danger',
   };
   if (poll.style === 'native') {
+    // A Discord poll carries no buttons: facilitators close it early with /poll close.
     return {
-      content: `**${header}.** This is a Discord poll: everyone can see who voted for what. Closes ${localTime(closes)} (${localTime(closes, 'relative')}).`,
+      content: `**${header}**, ${pollMessageMarker(poll)}. This is a Discord poll: everyone can see who voted for what. Closes ${localTime(closes)} (${localTime(closes, 'relative')}).`,
       poll: {
         question: crux.question,
         answers: pollChoices(crux).map((c) => c.label),
         durationHours: Math.max(1, Math.round((poll.closesAt - poll.createdAt) / 3_600_000)),
       },
-      ...(open ? { components: [[close]] } : {}),
     };
   }
   const positions = crux.positions.map(
@@ -280,7 +288,9 @@ export function pollOpenedReply(poll: PollRecord, crux: Crux): Reply {
         : poll.hideResults
           ? 'Answers are private and the totals stay hidden until it closes.'
           : 'Answers are private; the message shows the totals as they come in.',
-      'Close it early with its **Close poll** button or `/poll close`.',
+      poll.style === 'native'
+        ? `Close it early with \`/poll close poll:${poll.id}\`.`
+        : 'Close it early with its **Close poll** button or `/poll close`.',
     ].join('\n'),
   );
 }
