@@ -3,17 +3,16 @@ import { InteractionContextType } from 'discord-api-types/v10';
 import { resultsChart } from '../src/charts/polls.js';
 import { type CommandContext, defineCommand } from '../src/command.js';
 import { isFacilitator, listPermissions } from '../src/core/access.js';
-import type { Crux } from '../src/core/corpus/types.js';
 import { cruxChoices, cruxNotFound, lookUpCrux } from '../src/core/crux-lookup.js';
 import { intParam } from '../src/core/custom-id.js';
 import { literal } from '../src/core/format.js';
 import {
+  cruxOfPoll,
   DEFAULT_POLL_HOURS,
   MAX_POLL_HOURS,
   MIN_POLL_HOURS,
   PollError,
   type PollPhase,
-  type PollRecord,
   type PollStyle,
 } from '../src/core/polls/model.js';
 import { movement } from '../src/core/polls/positions.js';
@@ -179,12 +178,15 @@ export default defineCommand<PollArgs>({
         });
       if (!result) return { type: 'update', reply: GONE };
       if ('error' in result) return { type: 'update', reply: notice(result.error) };
-      return { type: 'update', reply: voteReply(cruxOf(result.poll, ctx), result.poll, result.outcome) };
+      return {
+        type: 'update',
+        reply: voteReply(cruxOfPoll(ctx.corpus, result.poll), result.poll, result.outcome),
+      };
     },
     async [POLL_ACTIONS.mine](params, ctx): Promise<Outcome> {
       const poll = await ctx.state.polls.get(ctx.guildId, params.p ?? '');
       if (!poll) return { type: 'reply', reply: GONE };
-      return { type: 'reply', reply: myAnswerReply(cruxOf(poll, ctx), poll, ctx.userId) };
+      return { type: 'reply', reply: myAnswerReply(cruxOfPoll(ctx.corpus, poll), poll, ctx.userId) };
     },
     async [POLL_ACTIONS.close](params, ctx): Promise<Outcome> {
       const record = await ctx.state.guilds.read(ctx.guildId);
@@ -197,18 +199,12 @@ export default defineCommand<PollArgs>({
 
 const GONE = notice('That poll is no longer here. `/poll list` shows the polls of this server.');
 
-function cruxOf(poll: PollRecord, ctx: CommandContext): Crux {
-  const crux = ctx.corpus.cruxById.get(poll.cruxId);
-  if (!crux) throw new Error(`poll ${poll.id} is on crux ${poll.cruxId}, which the corpus no longer has`);
-  return crux;
-}
-
 async function vote(pollId: string, choice: string | null, ctx: CommandContext): Promise<Reply> {
   const result = await ctx.polls.vote(ctx.guildId, pollId, ctx.userId, choice).catch((error: unknown) => {
     if (error instanceof PollError) return undefined;
     throw error;
   });
-  return result ? voteReply(cruxOf(result.poll, ctx), result.poll, result.outcome) : GONE;
+  return result ? voteReply(cruxOfPoll(ctx.corpus, result.poll), result.poll, result.outcome) : GONE;
 }
 
 async function open(args: PollArgs, ctx: CommandContext): Promise<Reply> {
@@ -293,7 +289,7 @@ async function results(pollId: string | undefined, ctx: CommandContext): Promise
     return notice(
       `Poll \`${poll.id}\` is still open${poll.hideResults ? ' and its results are hidden until it closes' : ''}. Its message shows the totals so far.`,
     );
-  const crux = cruxOf(poll, ctx);
+  const crux = cruxOfPoll(ctx.corpus, poll);
   const final = tally(crux, Object.values(poll.ballots));
   // As the group stood when this poll closed: polls opened later do not change its result.
   const earlier = polls.filter(

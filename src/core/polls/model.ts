@@ -1,4 +1,4 @@
-import type { Crux } from '../corpus/types.js';
+import type { Corpus, Crux } from '../corpus/types.js';
 
 /**
  * A position poll on a crux as plain data, and every change to it as a pure function. Votes live in the
@@ -139,6 +139,13 @@ export function createPoll(input: NewPoll, now: Date): PollRecord {
     status: 'opening',
     ballots: {},
   };
+}
+
+/** The crux a poll is on. A poll on a crux the corpus no longer has is a state the caller must handle. */
+export function cruxOfPoll(corpus: Corpus, poll: Pick<PollRecord, 'id' | 'cruxId'>): Crux {
+  const crux = corpus.cruxById.get(poll.cruxId);
+  if (!crux) throw new Error(`poll ${poll.id} is on crux ${poll.cruxId}, which the corpus no longer has`);
+  return crux;
 }
 
 /** The choices of a poll on `crux`, in order: its positions, then Unsure. */

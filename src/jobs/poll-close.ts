@@ -1,0 +1,192 @@
+import { resultsChart } from '../charts/polls.js';
+import {
+  beginClose,
+  claimResults,
+  cruxOfPoll,
+  type PollProblem,
+  type PollRecord,
+  pollChoices,
+  reconcileNative,
+} from '../core/polls/model.js';
+import { movement } from '../core/polls/positions.js';
+import { type Tally, tally } from '../core/polls/tally.js';
+import { pollMessage, resultsMarkerId, resultsReply } from '../core/replies/poll.js';
+import { CLAIM_SETTLE_MS } from '../core/schedule/plan.js';
+import type { BaseDeps } from './deps.js';
+import { attempt, dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './poll-records.js';
+import { PostError } from './poster.js';
+
+/**
+ * Closing a poll: no more votes, a native poll ended and counted from Discord, the message showing the
+ * final result, and the results posted once (claim → post → record, like a session, so a crash never posts
+ * them twice).
+ */
+
+/** How a close went. */
+export type CloseReport =
+  | { readonly kind: 'closed'; readonly poll: PollRecord; readonly problem?: PollProblem }
+  | { readonly kind: 'already-closed'; readonly poll: PollRecord }
+  /** Another close is announcing the result right now; look again at `until`. */
+  | { readonly kind: 'in-progress'; readonly until: Date }
+  | { readonly kind: 'missing' };
+
+/**
+ * Closes a poll: no more votes, a native poll ended and counted from Discord, the message showing the
+ * final result, and the results posted once. A deleted message or channel does not stop the close: the
+ * poll is closed with the problem recorded and the facilitators are told.
+ */
+export async function closePoll(
+  deps: BaseDeps,
+  guildId: string,
+  pollId: string,
+  closedBy: string | null,
+  quiet: () => Promise<void>,
+): Promise<CloseReport> {
+  const { state, clock } = deps;
+  const before = await state.polls.get(guildId, pollId);
+  if (!before) {
+    await dropSummary(deps, guildId, pollId);
+    return { kind: 'missing' };
+  }
+  if (before.status === 'closed') {
+    await syncSummary(deps, before);
+    return { kind: 'already-closed', poll: before };
+  }
+  if (before.status === 'opening') {
+    // Never shown to anyone: there is nothing to announce.
+    return { kind: 'closed', poll: await finishPoll(deps, guildId, pollId, undefined, 'message-missing') };
+  }
+  if (!deps.corpus.cruxById.has(before.cruxId)) {
+    // The crux left the reading list: its answers are kept and exported, but there is nothing to show.
+    deps.logger.warn(
+      { guildId, pollId, cruxId: before.cruxId },
+      'closing a poll on a crux no longer in the corpus',
+    );
+    return { kind: 'closed', poll: await finishPoll(deps, guildId, pollId, undefined, 'rejected') };
+  }
+  await quiet();
+  const closing = await state.polls.change(guildId, pollId, (poll) => {
+    const next = beginClose(poll, clock(), closedBy);
+    return { record: next, result: next };
+  });
+  if (!closing) return { kind: 'missing' };
+  await syncSummary(deps, closing);
+  let problem: PollProblem | undefined;
+  const counted = closing.style === 'native' ? await countNative(deps, closing) : { poll: closing };
+  problem = counted.problem;
+  const poll = counted.poll;
+  const crux = cruxOfPoll(deps.corpus, poll);
+  const final = tally(crux, Object.values(poll.ballots));
+  if (poll.style === 'buttons' && poll.messageId && !problem) {
+    problem = await attempt(() =>
+      deps.poster.edit(
+        poll.channelId,
+        poll.messageId ?? '',
+        pollMessage({ ...poll, status: 'closed' }, crux, final),
+      ),
+    );
+  }
+  if (problem === 'channel-missing' || problem === 'no-permission') {
+    const closed = await finishPoll(deps, guildId, pollId, undefined, problem);
+    await tellPollProblem(deps, closed, problem);
+    return { kind: 'closed', poll: closed, problem };
+  }
+  return announce(deps, poll, final, problem);
+}
+
+/** Posts the results once (claim → post → record), then marks the poll closed. */
+async function announce(
+  deps: BaseDeps,
+  poll: PollRecord,
+  final: Tally,
+  problem: PollProblem | undefined,
+): Promise<CloseReport> {
+  const { state, clock, poster } = deps;
+  const claim = await state.polls.change(poll.guildId, poll.id, (current) => {
+    const fresh = !current.results;
+    const next = claimResults(current, clock());
+    return { record: next, result: { poll: next, fresh } };
+  });
+  if (!claim) return { kind: 'missing' };
+  const claimedAt = claim.poll.results?.claimedAt ?? clock().getTime();
+  let messageId = claim.poll.results?.messageId;
+  if (!messageId && !claim.fresh) {
+    // A claim from before: its post may have landed, or may still be landing.
+    // A refusal means there is nothing to find there; anything else (a 5xx) is retried later, since
+    // posting without knowing could post the results twice.
+    messageId = await poster
+      .findPosted(poll.channelId, resultsMarkerId(poll.id), new Date(claimedAt - 60_000))
+      .catch((error: unknown) => {
+        if (error instanceof PostError) return undefined;
+        throw error;
+      });
+    if (!messageId && clock().getTime() - claimedAt < CLAIM_SETTLE_MS)
+      return { kind: 'in-progress', until: new Date(claimedAt + CLAIM_SETTLE_MS) };
+  }
+  if (!messageId) {
+    const crux = cruxOfPoll(deps.corpus, poll);
+    // This poll's answers count as shown: it is closing (results hidden until now are revealed here).
+    const polls =
+      poll.phase === 'after'
+        ? (await pollsOn(deps, poll.guildId, crux.id)).map((p) =>
+            p.id === poll.id ? { ...poll, status: 'closed' as const } : p,
+          )
+        : [];
+    const moved = poll.phase === 'after' ? movement(crux, polls) : undefined;
+    const chart = await resultsChart(crux, final, moved).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not draw a results chart; posting the text alone');
+      return undefined;
+    });
+    try {
+      messageId = await poster.post(
+        poll.channelId,
+        resultsReply({ ...poll, status: 'closed' }, crux, final, chart, moved),
+      );
+    } catch (error) {
+      if (!(error instanceof PostError)) throw error;
+      problem = problemOf(error);
+    }
+  }
+  const closed = await finishPoll(deps, poll.guildId, poll.id, messageId, problem);
+  if (problem) await tellPollProblem(deps, closed, problem);
+  return { kind: 'closed', poll: closed, ...(problem ? { problem } : {}) };
+}
+
+/** Ends a native poll on Discord and takes its final voters from there; keeps the recorded ones if it cannot. */
+async function countNative(
+  deps: BaseDeps,
+  poll: PollRecord,
+): Promise<{ poll: PollRecord; problem?: PollProblem }> {
+  const { poster, state, clock } = deps;
+  if (!poll.messageId) return { poll };
+  const messageId = poll.messageId;
+  const problem = await attempt(async () => {
+    await poster.endPoll(poll.channelId, messageId);
+    const crux = cruxOfPoll(deps.corpus, poll);
+    const voters = new Map<number, string[]>();
+    for (let answer = 1; answer <= pollChoices(crux).length; answer++)
+      voters.set(answer, await poster.pollVoters(poll.channelId, messageId, answer));
+    await state.polls.change(poll.guildId, poll.id, (current) => ({
+      record: reconcileNative(current, crux, voters, clock()),
+      result: undefined,
+    }));
+  });
+  const counted = (await state.polls.get(poll.guildId, poll.id)) ?? poll;
+  if (problem === 'rejected') {
+    // Discord would not end or list the poll; the votes its events brought are the count. Nobody needs
+    // to act, so this is logged, not told.
+    deps.logger.warn(
+      { guildId: poll.guildId, pollId: poll.id },
+      'counted a native poll from its vote events only',
+    );
+    return { poll: counted };
+  }
+  return { poll: counted, ...(problem ? { problem } : {}) };
+}
+
+/** Every poll of the server on one crux. */
+async function pollsOn(deps: BaseDeps, guildId: string, cruxId: string): Promise<PollRecord[]> {
+  const record = await deps.state.guilds.read(guildId);
+  const ids = record.polls.filter((p) => p.cruxId === cruxId).map((p) => p.id);
+  return deps.state.polls.getMany(guildId, ids);
+}
