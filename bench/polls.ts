@@ -4,11 +4,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { mapChart, movementChart, resultsChart } from '../src/charts/polls.js';
 import type { Crux } from '../src/core/corpus/types.js';
+import { CommandMentions } from '../src/core/mentions.js';
 import { cruxMap, movement } from '../src/core/polls/positions.js';
 import { tally } from '../src/core/polls/tally.js';
-import { Polls } from '../src/jobs/polls.js';
 import type { Poster } from '../src/jobs/poster.js';
 import { silentLogger } from '../src/logger.js';
+import { Polls } from '../src/polls/service.js';
 import { openState, serverPolls } from '../src/state/index.js';
 import { RETENTION_MS, seededRandom, shippedCorpus } from '../test/helpers/context.js';
 
@@ -45,6 +46,7 @@ async function votes(url: string, members: number): Promise<{ together: number; 
     random: seededRandom(Date.now()),
     logger: silentLogger(),
     retentionMs: RETENTION_MS,
+    mentions: new CommandMentions(),
   });
   const guildId = String(20_000_000 + Math.floor(Math.random() * 1e6));
   const open = () =>
@@ -119,6 +121,7 @@ const polls = new Polls({
   random: seededRandom(9),
   logger: silentLogger(),
   retentionMs: RETENTION_MS,
+  mentions: new CommandMentions(),
 });
 const guildId = '30000000';
 for (const c of corpus.cruxes) {

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CommandMentions } from '../src/core/mentions.js';
 import { createSchedule } from '../src/core/schedule/plan.js';
-import { Polls } from '../src/jobs/polls.js';
 import type { Poster } from '../src/jobs/poster.js';
 import { Scheduler } from '../src/jobs/scheduler.js';
 import { wakeAtFor } from '../src/jobs/sessions.js';
 import { silentLogger } from '../src/logger.js';
+import { Polls } from '../src/polls/service.js';
 import { openState } from '../src/state/index.js';
 import { RETENTION_MS, seededRandom, shippedCorpus } from '../test/helpers/context.js';
 
@@ -44,6 +45,7 @@ async function measure(url: string, servers: number): Promise<{ dueTick: number;
     random: seededRandom(1),
     logger: silentLogger(),
     retentionMs: RETENTION_MS,
+    mentions: new CommandMentions(),
   };
   const scheduler = new Scheduler({ ...base, polls: new Polls(base) });
   for (let i = 0; i < servers; i++) {

@@ -1,67 +1,52 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
-import { defineCommand } from '../src/command.js';
-import type { Crux } from '../src/core/corpus/types.js';
+import { defineCommand, on } from '../src/command.js';
+import { option } from '../src/command-options.js';
+import type { Corpus, Crux } from '../src/core/corpus/types.js';
 import { cruxChoices, cruxNotFound, lookUpCrux } from '../src/core/crux-lookup.js';
-import { intParam } from '../src/core/custom-id.js';
+import { UserError } from '../src/core/errors.js';
 import { groupPlace } from '../src/core/progress.js';
 import {
-  CRUX_ACTIONS,
   CRUX_COMMAND,
+  cruxDiscuss,
+  cruxQuotes,
   cruxQuotesReply,
   cruxReply,
   cruxThreadName,
   cruxThreadStarter,
 } from '../src/core/replies/crux.js';
 import { threadRefusal } from '../src/core/replies/threads.js';
-import { notice, type Outcome } from '../src/core/reply.js';
+import { notice, type Reply } from '../src/core/reply.js';
 import { nextInRotation } from '../src/core/rotation.js';
 
-type CruxArgs = { readonly id?: string; readonly ahead?: boolean };
+export default defineCommand({
+  name: CRUX_COMMAND,
+  description: 'Show a key disagreement from this week’s reading, each side with the passages that argue it',
+  declare: () => ({
+    options: {
+      id: option.string('A particular crux: type words from its question', {
+        autocomplete: true,
+        maxLength: 100,
+      }),
+      ahead: option.boolean('Include cruxes of sessions the group has not reached yet (spoilers)'),
+    },
+  }),
 
-export default defineCommand<CruxArgs>({
-  define: () =>
-    new SlashCommandBuilder()
-      .setName(CRUX_COMMAND)
-      .setDescription(
-        'Show a key disagreement from this week’s reading, each side with the passages that argue it',
-      )
-      .setContexts(InteractionContextType.Guild)
-      .addStringOption((option) =>
-        option
-          .setName('id')
-          .setDescription('A particular crux: type words from its question')
-          .setAutocomplete(true)
-          .setMaxLength(100),
-      )
-      .addBooleanOption((option) =>
-        option
-          .setName('ahead')
-          .setDescription('Include cruxes of sessions the group has not reached yet (spoilers)'),
-      ),
+  // A member who asks to see past where the group is sees it alone: spoilers never reach the channel.
+  replyPrivately: (args) => args.ahead === true,
 
   async run(args, ctx) {
     const { corpus } = ctx;
+    const ahead = args.ahead === true;
     if (args.id !== undefined) {
       const reached = groupPlace(corpus, (await ctx.state.guilds.read(ctx.guildId)).progress).reached;
-      const show = (crux: Crux) =>
-        crux.session > reached && !args.ahead
-          ? notice(
-              `That crux belongs to session ${crux.session}, ahead of the group, which has reached session ${reached}. Add **ahead: True** to see it anyway (spoilers).`,
-            )
-          : cruxReply(corpus, crux);
-      const lookup = lookUpCrux(
-        corpus,
-        ctx.search,
-        args.id,
-        (crux) => args.ahead === true || crux.session <= reached,
-      );
-      if (lookup.kind === 'found') return show(lookup.crux);
-      return notice(
-        lookup.kind === 'several'
-          ? cruxNotFound(args.id, lookup, 'id')
-          : `${cruxNotFound(args.id, lookup, 'id')} Or use \`/crux\` alone for this week's.`,
-      );
+      const lookup = lookUpCrux(corpus, ctx.search, args.id, (crux) => ahead || crux.session <= reached);
+      if (lookup.kind !== 'found') {
+        throw new UserError(
+          lookup.kind === 'several'
+            ? cruxNotFound(args.id, lookup, 'id')
+            : `${cruxNotFound(args.id, lookup, 'id')} Or use \`/crux\` alone for this week's.`,
+        );
+      }
+      return show(lookup.crux, reached, ahead, corpus);
     }
     const { crux, session } = await ctx.state.guilds.rotate(ctx.guildId, 'cruxes', (shown, record) => {
       const current = record.progress.session;
@@ -87,24 +72,34 @@ export default defineCommand<CruxArgs>({
     );
   },
 
-  components: {
-    async [CRUX_ACTIONS.quotes](params, ctx): Promise<Outcome> {
-      const crux = ctx.corpus.cruxById.get(params.c ?? '');
+  components: [
+    on(cruxQuotes, async (params, ctx) => {
+      const crux = ctx.corpus.cruxById.get(params.c);
       if (!crux) return { type: 'reply', reply: STALE_CRUX };
       // Quotes opens as its own private message; only its page buttons turn the page in place.
       return {
         type: params.p === undefined ? 'reply' : 'update',
-        reply: cruxQuotesReply(ctx.corpus, crux, intParam(params, 'p', 0)),
+        reply: cruxQuotesReply(ctx.corpus, crux, params.p ?? 0),
       };
-    },
-    async [CRUX_ACTIONS.discuss](params, ctx): Promise<Outcome> {
-      const crux = ctx.corpus.cruxById.get(params.c ?? '');
+    }),
+    on(cruxDiscuss, async (params, ctx) => {
+      const crux = ctx.corpus.cruxById.get(params.c);
       if (!crux) return { type: 'reply', reply: STALE_CRUX };
       const refusal = threadRefusal(ctx.channelKind, ctx.permissions);
       if (refusal) return { type: 'reply', reply: refusal };
       return { type: 'thread', name: cruxThreadName(crux), starter: cruxThreadStarter(crux) };
-    },
-  },
+    }),
+  ],
 });
+
+/** A crux the member named: past where the group is only with `ahead`; asked with `ahead`, only to them. */
+function show(crux: Crux, reached: number, ahead: boolean, corpus: Corpus): Reply {
+  if (crux.session > reached && !ahead) {
+    throw new UserError(
+      `That crux belongs to session ${crux.session}, ahead of the group, which has reached session ${reached}. Add **ahead: True** to see it anyway (spoilers).`,
+    );
+  }
+  return ahead ? { ...cruxReply(corpus, crux), ephemeral: true } : cruxReply(corpus, crux);
+}
 
 const STALE_CRUX = notice('That crux is no longer in the reading list. Use `/crux` for a current one.');

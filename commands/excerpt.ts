@@ -1,7 +1,6 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
-import { type CommandContext, defineCommand } from '../src/command.js';
-import { intParam } from '../src/core/custom-id.js';
+import { type CommandContext, defineCommand, on } from '../src/command.js';
+import { option } from '../src/command-options.js';
+import { UserError } from '../src/core/errors.js';
 import {
   describeScope,
   type ExcerptPick,
@@ -16,8 +15,10 @@ import { literal } from '../src/core/format.js';
 import { groupPlace } from '../src/core/progress.js';
 import {
   contextReply,
-  EXCERPT_ACTIONS,
   EXCERPT_COMMAND,
+  excerptAnother,
+  excerptContext,
+  excerptDiscuss,
   excerptReply,
   excerptThreadName,
   excerptThreadStarter,
@@ -26,69 +27,44 @@ import {
 } from '../src/core/replies/excerpt.js';
 import { passageFromParams } from '../src/core/replies/passage-ref.js';
 import { threadRefusal } from '../src/core/replies/threads.js';
-import { notice, type Outcome, type Reply } from '../src/core/reply.js';
+import { notice, type Reply } from '../src/core/reply.js';
 import { EXCERPT_VALUE_PREFIX } from '../src/core/search.js';
 
-type ExcerptArgs = {
-  readonly text?: string;
-  readonly topic?: string;
-  readonly search?: string;
-  readonly session?: number;
-  readonly private?: boolean;
-  readonly ahead?: boolean;
-};
+export default defineCommand({
+  name: EXCERPT_COMMAND,
+  description: 'Post an excerpt from this week’s reading; no repeats until every one has been shown',
+  declare: (corpus) => ({
+    options: {
+      text: option.string('Only from this text', { autocomplete: true, maxLength: 100 }),
+      topic: option.string('Only excerpts on this topic, from the sessions read so far', {
+        choices: corpus.topics.map((topic) => ({ name: topic.label, value: topic.id })),
+      }),
+      search: option.string('Words to find in what the group has read so far', {
+        autocomplete: true,
+        maxLength: 100,
+      }),
+      session: option.integer('From this session of the reading schedule', {
+        min: 1,
+        max: corpus.sessions.length,
+      }),
+      private: option.boolean('Show it only to you, as a preview'),
+      ahead: option.boolean('Include sessions the group has not reached yet (spoilers, shown only to you)'),
+    },
+  }),
 
-export default defineCommand<ExcerptArgs>({
-  define: (corpus) =>
-    new SlashCommandBuilder()
-      .setName(EXCERPT_COMMAND)
-      .setDescription('Post an excerpt from this week’s reading; no repeats until every one has been shown')
-      .setContexts(InteractionContextType.Guild)
-      .addStringOption((option) =>
-        option.setName('text').setDescription('Only from this text').setAutocomplete(true).setMaxLength(100),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('topic')
-          .setDescription('Only excerpts on this topic, from the sessions read so far')
-          .addChoices(...corpus.topics.map((topic) => ({ name: topic.label, value: topic.id }))),
-      )
-      .addStringOption((option) =>
-        option
-          .setName('search')
-          .setDescription('Words to find in what the group has read so far')
-          .setAutocomplete(true)
-          .setMaxLength(100),
-      )
-      .addIntegerOption((option) =>
-        option
-          .setName('session')
-          .setDescription('From this session of the reading schedule')
-          .setMinValue(1)
-          .setMaxValue(corpus.sessions.length),
-      )
-      .addBooleanOption((option) =>
-        option.setName('private').setDescription('Show it only to you, as a preview'),
-      )
-      .addBooleanOption((option) =>
-        option.setName('ahead').setDescription('Include sessions the group has not reached yet (spoilers)'),
-      ),
-
-  replyPrivately: (args) => args.private === true,
+  // A member who reaches past where the group is sees it alone: spoilers never reach the channel.
+  replyPrivately: (args) => args.private === true || args.ahead === true,
 
   async run(args, ctx) {
     const { corpus } = ctx;
     if (args.text !== undefined && !corpus.textById.has(args.text)) {
-      return notice(
+      throw new UserError(
         `There is no text called “${literal(args.text)}”. Start typing in the **text** option and pick one of the titles it suggests.`,
       );
     }
     if (args.topic !== undefined && !corpus.topicById.has(args.topic)) {
-      return notice(`“${literal(args.topic)}” is not a topic. Pick one from the **topic** option's list.`);
-    }
-    if (args.session !== undefined && !corpus.sessions.some((s) => s.number === args.session)) {
-      return notice(
-        `The schedule has sessions 1 to ${corpus.sessions.length}. Pick a session in that range.`,
+      throw new UserError(
+        `“${literal(args.topic)}” is not a topic. Pick one from the **topic** option's list.`,
       );
     }
     const request: ExcerptRequest = {
@@ -98,7 +74,7 @@ export default defineCommand<ExcerptArgs>({
       query: args.search?.trim() || undefined,
       ahead: args.ahead,
     };
-    const ephemeral = args.private === true;
+    const ephemeral = args.private === true || args.ahead === true;
     if (request.query?.startsWith(EXCERPT_VALUE_PREFIX)) return showPicked(request, ephemeral, ctx);
     return serveExcerpt((place) => scopeFor(request, place), ephemeral, ctx);
   },
@@ -113,7 +89,13 @@ export default defineCommand<ExcerptArgs>({
     if (focused.name === 'search') {
       const { progress } = await ctx.state.guilds.read(ctx.guildId);
       const scope = scopeFor(
-        { session: args.session, textId: args.text, topicId: args.topic, query: typed, ahead: args.ahead },
+        {
+          session: typeof args.session === 'number' ? args.session : undefined,
+          textId: typeof args.text === 'string' ? args.text : undefined,
+          topicId: typeof args.topic === 'string' ? args.topic : undefined,
+          query: typed,
+          ahead: args.ahead === true,
+        },
         groupPlace(ctx.corpus, progress),
       );
       return 'needsAhead' in scope ? [] : ctx.search.suggest(focused.value, inScope(scope));
@@ -121,22 +103,23 @@ export default defineCommand<ExcerptArgs>({
     return [];
   },
 
-  components: {
-    async [EXCERPT_ACTIONS.another](params, ctx): Promise<Outcome> {
+  components: [
+    on(excerptAnother, async (params, ctx) => {
       const { scope, ephemeral } = scopeFromParams(params);
       const reply = await serveExcerpt(() => scope, ephemeral, ctx);
       // A private preview changes in place; in the channel, the next excerpt is a new message.
       return { type: ctx.message?.ephemeral ? 'update' : 'reply', reply };
-    },
-    async [EXCERPT_ACTIONS.context](params, ctx): Promise<Outcome> {
+    }),
+    on(excerptContext, async (params, ctx) => {
       const passage = passageFromParams(ctx.corpus, params);
       if (!passage) return { type: 'reply', reply: stalePassage() };
       // Context opens as its own private message; only its page buttons turn the page in place.
-      const paging = params.p !== undefined;
-      const page = paging ? intParam(params, 'p', 0) : undefined;
-      return { type: paging ? 'update' : 'reply', reply: contextReply(ctx.corpus, passage, page) };
-    },
-    async [EXCERPT_ACTIONS.discuss](params, ctx): Promise<Outcome> {
+      return {
+        type: params.p === undefined ? 'reply' : 'update',
+        reply: contextReply(ctx.corpus, passage, params.p),
+      };
+    }),
+    on(excerptDiscuss, async (params, ctx) => {
       const passage = passageFromParams(ctx.corpus, params);
       if (!passage) return { type: 'reply', reply: stalePassage() };
       const refusal = threadRefusal(ctx.channelKind, ctx.permissions);
@@ -146,8 +129,8 @@ export default defineCommand<ExcerptArgs>({
         name: excerptThreadName(ctx.corpus, passage),
         starter: excerptThreadStarter(ctx.corpus, passage),
       };
-    },
-  },
+    }),
+  ],
 });
 
 /**

@@ -1,34 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
 import { defineCommand } from '../src/command.js';
-import { isFacilitator } from '../src/core/access.js';
+import { option } from '../src/command-options.js';
 import { exportServer } from '../src/core/polls/export.js';
 import { sessionsDone } from '../src/core/progress.js';
 import { exportReply } from '../src/core/replies/data.js';
-import { notFacilitatorReply } from '../src/core/replies/schedule.js';
 import { serverPolls } from '../src/state/index.js';
 
-type ExportArgs = { readonly member_ids?: boolean };
-
-export default defineCommand<ExportArgs>({
-  define: () =>
-    new SlashCommandBuilder()
-      .setName('export')
-      .setDescription(
-        'Facilitators: the server’s polls, answers and progress as CSV and JSON (only you see it)',
-      )
-      .setContexts(InteractionContextType.Guild)
-      .addBooleanOption((o) =>
-        o.setName('member_ids').setDescription('Show Discord member ids instead of pseudonyms'),
-      ),
+export default defineCommand({
+  name: 'export',
+  description: 'Facilitators: the server’s polls, answers and progress as CSV and JSON (only you see it)',
+  declare: () => ({
+    options: { member_ids: option.boolean('Show Discord member ids instead of pseudonyms') },
+    requires: 'facilitator',
+  }),
 
   replyPrivately: () => true,
 
   async run(args, ctx) {
     const record = await ctx.state.guilds.read(ctx.guildId);
-    if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId))
-      return notFacilitatorReply(record.facilitatorRoleId);
     // The pseudonyms' key is made once per server, so a member reads the same in every export.
     const secret = await ctx.state.guilds.change(ctx.guildId, (current) =>
       current.exportSecret

@@ -1,14 +1,11 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { ApplicationCommandOptionType, InteractionContextType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { defineCommand } from '../src/command.js';
 import { type CommandSummary, helpReply } from '../src/core/replies/help.js';
 
 export default defineCommand({
-  define: () =>
-    new SlashCommandBuilder()
-      .setName('help')
-      .setDescription('What Crux does, every command, and how a reading week works')
-      .setContexts(InteractionContextType.Guild),
+  name: 'help',
+  description: 'What Crux does, every command, and how a reading week works',
+  declare: () => ({}),
 
   replyPrivately: () => true,
 
@@ -20,6 +17,6 @@ export default defineCommand({
         .filter((option) => option.type === ApplicationCommandOptionType.Subcommand)
         .map((option) => ({ name: option.name, description: option.description })),
     }));
-    return helpReply(summaries);
+    return helpReply(summaries, ctx.mentions);
   },
 });

@@ -1,5 +1,3 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
 import { mapChart } from '../src/charts/polls.js';
 import { defineCommand } from '../src/command.js';
 import { cruxMap } from '../src/core/polls/positions.js';
@@ -7,11 +5,9 @@ import { mapReply } from '../src/core/replies/positions.js';
 import { serverPolls } from '../src/state/index.js';
 
 export default defineCommand({
-  define: () =>
-    new SlashCommandBuilder()
-      .setName('map')
-      .setDescription('The group’s crux map: where it agrees, where it is divided, and where minds changed')
-      .setContexts(InteractionContextType.Guild),
+  name: 'map',
+  description: 'The group’s crux map: where it agrees, where it is divided, and where minds changed',
+  declare: () => ({}),
 
   async run(_args, ctx) {
     const map = cruxMap(ctx.corpus, await serverPolls(ctx.state, ctx.guildId));

@@ -1,13 +1,10 @@
-import type { SlashCommandStringOption } from '@discordjs/builders';
+import { option } from '../src/command-options.js';
 
-/** Options several commands share, defined once so they read the same everywhere. */
+/** Options several commands share, declared once so they read the same everywhere. */
 
 /** A required crux, picked by typing words from its question (suggestions come from `cruxChoices`). */
-export function cruxOption(option: SlashCommandStringOption): SlashCommandStringOption {
-  return option
-    .setName('crux')
-    .setDescription('The crux: type words from its question')
-    .setRequired(true)
-    .setAutocomplete(true)
-    .setMaxLength(100);
-}
+export const cruxOption = option.string('The crux: type words from its question', {
+  required: true,
+  autocomplete: true,
+  maxLength: 100,
+});

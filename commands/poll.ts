@@ -1,47 +1,43 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
 import { resultsChart } from '../src/charts/polls.js';
-import { type CommandContext, defineCommand } from '../src/command.js';
-import { isFacilitator, listPermissions } from '../src/core/access.js';
-import { cruxChoices, cruxNotFound, lookUpCrux } from '../src/core/crux-lookup.js';
-import { intParam } from '../src/core/custom-id.js';
-import { literal } from '../src/core/format.js';
+import { type CommandContext, defineCommand, on } from '../src/command.js';
+import { option } from '../src/command-options.js';
+import { listPermissions } from '../src/core/access.js';
+import type { Crux } from '../src/core/corpus/types.js';
+import { cruxChoices, findCrux } from '../src/core/crux-lookup.js';
+import { UserError } from '../src/core/errors.js';
+import { inlineCode } from '../src/core/format.js';
 import {
   cruxOfPoll,
   DEFAULT_POLL_HOURS,
+  isPollId,
   MAX_POLL_HOURS,
   MIN_POLL_HOURS,
-  PollError,
   type PollPhase,
+  type PollRecord,
   type PollStyle,
 } from '../src/core/polls/model.js';
 import { movement } from '../src/core/polls/positions.js';
 import { tally } from '../src/core/polls/tally.js';
+import { groupPlace } from '../src/core/progress.js';
 import {
   myAnswerReply,
-  POLL_ACTIONS,
   POLL_COMMAND,
+  pollClose,
+  pollCredence,
   pollListReply,
+  pollMine,
   pollOpenedReply,
+  pollPendingReply,
+  pollRetract,
+  pollVote,
   resultsReply,
   voteReply,
 } from '../src/core/replies/poll.js';
-import { notFacilitatorReply } from '../src/core/replies/schedule.js';
-import { notice, type Outcome, type Reply } from '../src/core/reply.js';
+import { notice, type Reply } from '../src/core/reply.js';
 import { upcoming, WEEKLY_POLL_CLOSE_LEAD_MS } from '../src/core/schedule/plan.js';
 import { oneLine } from '../src/core/text.js';
 import { PostError } from '../src/jobs/poster.js';
 import { cruxOption } from './options.js';
-
-type PollArgs = {
-  readonly subcommand?: string;
-  readonly crux?: string;
-  readonly hours?: number;
-  readonly style?: string;
-  readonly hide_results?: boolean;
-  readonly phase?: string;
-  readonly poll?: string;
-};
 
 /** What a channel must let the bot do to run a poll there. */
 const POLL_PERMISSIONS = {
@@ -49,89 +45,61 @@ const POLL_PERMISSIONS = {
   native: ['ViewChannel', 'SendMessages', 'SendPolls', 'EmbedLinks', 'ReadMessageHistory', 'AttachFiles'],
 } as const;
 
-export default defineCommand<PollArgs>({
-  define: () =>
-    new SlashCommandBuilder()
-      .setName(POLL_COMMAND)
-      .setDescription('Position polls on the cruxes: where the group stands')
-      .setContexts(InteractionContextType.Guild)
-      .addSubcommand((sub) =>
-        sub
-          .setName('open')
-          .setDescription('Facilitators: open a position poll on a crux in this channel')
-          .addStringOption(cruxOption)
-          .addIntegerOption((o) =>
-            o
-              .setName('hours')
-              .setDescription('How long it runs (default: until the next session, or 24 hours)')
-              .setMinValue(MIN_POLL_HOURS)
-              .setMaxValue(MAX_POLL_HOURS),
-          )
-          .addStringOption((o) =>
-            o
-              .setName('style')
-              .setDescription('Buttons (anonymous, with how sure) or a Discord poll (shows who voted)')
-              .addChoices(
-                { name: 'Buttons: anonymous, with credence (default)', value: 'buttons' },
-                { name: 'Discord poll: everyone sees who voted', value: 'native' },
-              ),
-          )
-          .addBooleanOption((o) =>
-            o.setName('hide_results').setDescription('Hide the totals until the poll closes'),
-          )
-          .addStringOption((o) =>
-            o
-              .setName('phase')
-              .setDescription('Before or after the discussion (default: before)')
-              .addChoices(
-                { name: 'Before the discussion', value: 'before' },
-                { name: 'After the discussion', value: 'after' },
-              ),
-          ),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('close')
-          .setDescription('Facilitators: close an open poll now and post its result')
-          .addStringOption((o) =>
-            o
-              .setName('poll')
-              .setDescription('Which poll')
-              .setRequired(true)
-              .setAutocomplete(true)
-              .setMaxLength(40),
-          ),
-      )
-      .addSubcommand((sub) => sub.setName('list').setDescription('Open and recent polls (only you see it)'))
-      .addSubcommand((sub) =>
-        sub
-          .setName('results')
-          .setDescription('A closed poll’s result, with a chart (only you see it)')
-          .addStringOption((o) =>
-            o
-              .setName('poll')
-              .setDescription('Which poll (default: the latest closed)')
-              .setAutocomplete(true)
-              .setMaxLength(40),
-          ),
-      ),
+const pollOption = (description: string) => option.string(description, { autocomplete: true, maxLength: 40 });
+
+export default defineCommand({
+  name: POLL_COMMAND,
+  description: 'Position polls on the cruxes: where the group stands',
+  declare: () => ({
+    subcommands: {
+      open: {
+        description: 'Facilitators: open a position poll on a crux in this channel',
+        options: {
+          crux: cruxOption,
+          hours: option.integer('How long it runs (default: until the next session, or 24 hours)', {
+            min: MIN_POLL_HOURS,
+            max: MAX_POLL_HOURS,
+          }),
+          style: option.choice('Buttons (anonymous, with how sure) or a Discord poll (shows who voted)', [
+            { name: 'Buttons: anonymous, with credence (default)', value: 'buttons' },
+            { name: 'Discord poll: everyone sees who voted', value: 'native' },
+          ]),
+          hide_results: option.boolean('Hide the totals until the poll closes'),
+          phase: option.choice('Before or after the discussion (default: before)', [
+            { name: 'Before the discussion', value: 'before' },
+            { name: 'After the discussion', value: 'after' },
+          ]),
+          ahead: option.boolean('Confirm a crux of a session the group has not reached yet'),
+        },
+        requires: 'facilitator',
+      },
+      close: {
+        description: 'Facilitators: close an open poll now and post its result',
+        options: {
+          poll: option.string('Which poll', { required: true, autocomplete: true, maxLength: 40 }),
+        },
+        requires: 'facilitator',
+      },
+      list: { description: 'Open and recent polls (only you see it)' },
+      results: {
+        description: 'A closed poll’s result, with a chart (only you see it)',
+        options: { poll: pollOption('Which poll (default: the latest closed)') },
+      },
+    },
+  }),
 
   replyPrivately: () => true,
 
   async run(args, ctx) {
-    const record = await ctx.state.guilds.read(ctx.guildId);
     switch (args.subcommand) {
       case 'list':
-        return pollListReply(ctx.corpus, record.polls, ctx.now);
+        return pollListReply(ctx.corpus, (await ctx.state.guilds.read(ctx.guildId)).polls, ctx.now);
       case 'results':
         return results(args.poll, ctx);
       case 'open':
+        return open(args, ctx);
       case 'close':
-        if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId))
-          return notFacilitatorReply(record.facilitatorRoleId);
-        return args.subcommand === 'open' ? open(args, ctx) : close(args.poll ?? '', ctx);
-      default:
-        return notice('Pick one of the /poll subcommands.');
+        return close(args.poll, ctx);
     }
   },
 
@@ -161,85 +129,107 @@ export default defineCommand<PollArgs>({
       }));
   },
 
-  components: {
-    async [POLL_ACTIONS.vote](params, ctx): Promise<Outcome> {
-      return { type: 'reply', reply: await vote(params.p ?? '', params.c ?? '', ctx) };
-    },
+  components: [
+    on(pollVote, async (params, ctx) => ({ type: 'reply', reply: await vote(params.p, params.c, ctx) })),
     // Taking an answer back replaces the private confirmation it was pressed on.
-    async [POLL_ACTIONS.retract](params, ctx): Promise<Outcome> {
-      return { type: 'update', reply: await vote(params.p ?? '', null, ctx) };
-    },
-    async [POLL_ACTIONS.credence](params, ctx): Promise<Outcome> {
-      const result = await ctx.polls
-        .credence(ctx.guildId, params.p ?? '', ctx.userId, intParam(params, 'value', -1))
-        .catch((error: unknown) => {
-          if (error instanceof PollError) return { error: error.message };
-          throw error;
-        });
+    on(pollRetract, async (params, ctx) => ({ type: 'update', reply: await vote(params.p, null, ctx) })),
+    on(pollCredence, async (params, ctx) => {
+      const result = await ctx.polls.credence(ctx.guildId, params.p, ctx.userId, params.value);
       if (!result) return { type: 'update', reply: GONE };
-      if ('error' in result) return { type: 'update', reply: notice(result.error) };
       return {
         type: 'update',
         reply: voteReply(cruxOfPoll(ctx.corpus, result.poll), result.poll, result.outcome),
       };
-    },
-    async [POLL_ACTIONS.mine](params, ctx): Promise<Outcome> {
-      const poll = await ctx.state.polls.get(ctx.guildId, params.p ?? '');
+    }),
+    on(pollMine, async (params, ctx) => {
+      const poll = await ctx.state.polls.get(ctx.guildId, params.p);
       if (!poll) return { type: 'reply', reply: GONE };
       return { type: 'reply', reply: myAnswerReply(cruxOfPoll(ctx.corpus, poll), poll, ctx.userId) };
-    },
-    async [POLL_ACTIONS.close](params, ctx): Promise<Outcome> {
-      const record = await ctx.state.guilds.read(ctx.guildId);
-      if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId))
-        return { type: 'reply', reply: notFacilitatorReply(record.facilitatorRoleId) };
-      return { type: 'reply', reply: await close(params.p ?? '', ctx) };
-    },
-  },
+    }),
+    on(pollClose, async (params, ctx) => ({ type: 'reply', reply: await close(params.p, ctx) }), {
+      requires: 'facilitator',
+    }),
+  ],
 });
 
 const GONE = notice('That poll is no longer here. `/poll list` shows the polls of this server.');
 
+/** "There is no poll `x` in this server", for any text a member typed, however odd. */
+function noSuchPoll(typed: string): UserError {
+  return new UserError(`There is no poll ${inlineCode(typed)} in this server. \`/poll list\` shows them.`);
+}
+
 async function vote(pollId: string, choice: string | null, ctx: CommandContext): Promise<Reply> {
-  const result = await ctx.polls.vote(ctx.guildId, pollId, ctx.userId, choice).catch((error: unknown) => {
-    if (error instanceof PollError) return undefined;
-    throw error;
-  });
+  const result = await ctx.polls.vote(ctx.guildId, pollId, ctx.userId, choice);
   return result ? voteReply(cruxOfPoll(ctx.corpus, result.poll), result.poll, result.outcome) : GONE;
 }
 
-async function open(args: PollArgs, ctx: CommandContext): Promise<Reply> {
-  const typed = args.crux ?? '';
-  const lookup = lookUpCrux(ctx.corpus, ctx.search, typed);
-  if (lookup.kind !== 'found') return notice(cruxNotFound(typed, lookup, 'crux'));
+type OpenArgs = {
+  readonly crux: string;
+  readonly hours?: number;
+  readonly style?: PollStyle;
+  readonly hide_results?: boolean;
+  readonly phase?: PollPhase;
+  readonly ahead?: boolean;
+};
+
+async function open(args: OpenArgs, ctx: CommandContext): Promise<Reply> {
+  const crux = findCrux(ctx.corpus, ctx.search, args.crux, 'crux');
   if (ctx.channelKind !== 'text')
-    return notice('Open polls in a text channel of the server, not in a thread or a DM.');
-  const style: PollStyle = args.style === 'native' ? 'native' : 'buttons';
+    throw new UserError('Open polls in a text channel of the server, not in a thread or a DM.');
+  const { progress } = await ctx.state.guilds.read(ctx.guildId);
+  const { reached } = groupPlace(ctx.corpus, progress);
+  if (crux.session > reached && args.ahead !== true) {
+    throw new UserError(
+      `That crux is from session ${crux.session}, and the group has reached session ${reached}: a poll on it would show its question and sides to everyone before they read them. Add **ahead: True** to open it anyway.`,
+    );
+  }
+  const style: PollStyle = args.style ?? 'buttons';
   const missing = POLL_PERMISSIONS[style].filter((p) => !ctx.permissions.bot.has(p));
   if (missing.length > 0) {
-    return notice(
+    throw new UserError(
       `I can't run a poll in this channel: I need ${listPermissions(missing)} here. Grant ${missing.length > 1 ? 'them' : 'it'}, or open the poll in another channel.`,
     );
   }
+  const phase: PollPhase = args.phase ?? 'before';
   const closesAt = await defaultCloseTime(args.hours, ctx);
+  let poll: PollRecord | undefined;
   try {
-    const poll = await ctx.polls.open({
-      guildId: ctx.guildId,
-      channelId: ctx.channelId,
-      crux: lookup.crux,
-      phase: (args.phase === 'after' ? 'after' : 'before') as PollPhase,
-      style,
-      hideResults: args.hide_results === true,
-      openedBy: ctx.userId,
-      closesAt,
-    });
-    if (!poll) return notice('That poll could not be opened. Try again.');
-    return pollOpenedReply(poll, lookup.crux);
+    poll = await ctx.polls.open(
+      {
+        guildId: ctx.guildId,
+        channelId: ctx.channelId,
+        crux,
+        phase,
+        style,
+        hideResults: args.hide_results === true,
+        openedBy: ctx.userId,
+        closesAt,
+      },
+      (record) => {
+        // A second poll on the same crux and phase splits the group's answers between two messages.
+        const twin = record.polls.find(
+          (p) => p.cruxId === crux.id && p.phase === phase && p.status !== 'closed',
+        );
+        if (twin) throw new UserError(alreadyOpen(twin.id, twin.status, crux));
+        return record;
+      },
+    );
   } catch (error) {
-    if (error instanceof PollError) return notice(error.message);
     if (error instanceof PostError)
-      return notice('Discord refused the poll in this channel. Check my permissions here, then try again.');
+      throw new UserError(
+        'Discord refused the poll in this channel. Check my permissions here, then try again.',
+      );
     throw error;
   }
+  if (!poll) throw new UserError('That poll could not be opened. Try again.');
+  return poll.status === 'opening' ? pollPendingReply(poll, crux) : pollOpenedReply(poll, crux);
+}
+
+function alreadyOpen(pollId: string, status: string, crux: Crux): string {
+  return status === 'opening'
+    ? `A poll on “${oneLine(crux.question)}” (${inlineCode(pollId)}) is being posted and will appear within a few minutes; there is no need to open another.`
+    : `A poll on “${oneLine(crux.question)}” (${inlineCode(pollId)}) is already open. Close it with \`/poll close\` first to open a new one.`;
 }
 
 /** A poll's end: the hours given; else an hour before the next session; else a day. */
@@ -255,10 +245,11 @@ async function defaultCloseTime(hours: number | undefined, ctx: CommandContext):
 }
 
 async function close(pollId: string, ctx: CommandContext): Promise<Reply> {
+  if (!isPollId(pollId)) throw noSuchPoll(pollId);
   const report = await ctx.polls.close(ctx.guildId, pollId, ctx.userId);
   switch (report.kind) {
     case 'missing':
-      return notice(`There is no poll \`${literal(pollId)}\` in this server. \`/poll list\` shows them.`);
+      throw noSuchPoll(pollId);
     case 'already-closed':
       return notice(`Poll \`${pollId}\` had already closed. \`/poll results\` shows its result.`);
     case 'in-progress':
@@ -277,12 +268,10 @@ async function results(pollId: string | undefined, ctx: CommandContext): Promise
   const summary = pollId
     ? polls.find((p) => p.id === pollId)
     : polls.filter((p) => p.status === 'closed').at(-1);
-  if (!summary)
-    return notice(
-      pollId
-        ? `There is no poll \`${literal(pollId)}\` in this server. \`/poll list\` shows them.`
-        : 'No poll has closed yet.',
-    );
+  if (!summary) {
+    if (pollId !== undefined) throw noSuchPoll(pollId);
+    throw new UserError('No poll has closed yet.');
+  }
   const poll = await ctx.state.polls.get(ctx.guildId, summary.id);
   if (!poll) return GONE;
   if (poll.status !== 'closed')

@@ -1,8 +1,7 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { InteractionContextType } from 'discord-api-types/v10';
-import { type CommandContext, defineCommand } from '../src/command.js';
-import { isFacilitator } from '../src/core/access.js';
-import { intParam } from '../src/core/custom-id.js';
+import { type CommandContext, defineCommand, on } from '../src/command.js';
+import { option } from '../src/command-options.js';
+import type { Corpus } from '../src/core/corpus/types.js';
+import { UserError } from '../src/core/errors.js';
 import {
   type CoverageTarget,
   describeTarget,
@@ -20,82 +19,61 @@ import {
   progressReply,
   sessionSetReply,
 } from '../src/core/replies/progress.js';
-import { notFacilitatorReply } from '../src/core/replies/schedule.js';
-import { PROGRESS_ACTIONS, PROGRESS_COMMAND } from '../src/core/replies/session.js';
-import { notice, type Outcome, type Reply } from '../src/core/reply.js';
+import {
+  PROGRESS_COMMAND,
+  progressCheckIn,
+  progressUndo,
+  progressView,
+} from '../src/core/replies/session.js';
+import { notice, type Reply } from '../src/core/reply.js';
 
-type ProgressArgs = {
-  readonly subcommand?: string;
-  readonly session?: number;
-  readonly text?: string;
-  readonly section?: string;
-};
+/** The options that name what /progress mark and unmark apply to. */
+const target = (corpus: Corpus) => ({
+  session: option.integer('A whole session', { min: 1, max: corpus.sessions.length }),
+  text: option.string('A whole text', { autocomplete: true, maxLength: 100 }),
+  section: option.string('One section', { autocomplete: true, maxLength: 100 }),
+});
 
-export default defineCommand<ProgressArgs>({
-  define: (corpus) => {
-    const target = (sub: import('@discordjs/builders').SlashCommandSubcommandBuilder) =>
-      sub
-        .addIntegerOption((o) =>
-          o
-            .setName('session')
-            .setDescription('A whole session')
-            .setMinValue(1)
-            .setMaxValue(corpus.sessions.length),
-        )
-        .addStringOption((o) =>
-          o.setName('text').setDescription('A whole text').setAutocomplete(true).setMaxLength(100),
-        )
-        .addStringOption((o) =>
-          o.setName('section').setDescription('One section').setAutocomplete(true).setMaxLength(100),
-        );
-    return new SlashCommandBuilder()
-      .setName(PROGRESS_COMMAND)
-      .setDescription('Where the group is in the reading list, and who has done the reading')
-      .setContexts(InteractionContextType.Guild)
-      .addSubcommand((sub) =>
-        sub.setName('show').setDescription('Sessions done, texts and sections covered, and what comes next'),
-      )
-      .addSubcommand((sub) =>
-        sub.setName('me').setDescription('The sessions you have checked in for (only you see it)'),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('checkins')
-          .setDescription('Facilitators: who has checked in for a session')
-          .addIntegerOption((o) =>
-            o
-              .setName('session')
-              .setDescription('Which session (default: this week’s)')
-              .setMinValue(1)
-              .setMaxValue(corpus.sessions.length),
-          ),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('set')
-          .setDescription('Facilitators: correct which session the group is on this week')
-          .addIntegerOption((o) =>
-            o
-              .setName('session')
-              .setDescription('The session the group is reading')
-              .setRequired(true)
-              .setMinValue(1)
-              .setMaxValue(corpus.sessions.length),
-          ),
-      )
-      .addSubcommand((sub) =>
-        target(
-          sub.setName('mark').setDescription('Facilitators: mark a session, text or section as covered'),
-        ),
-      )
-      .addSubcommand((sub) =>
-        target(
-          sub
-            .setName('unmark')
-            .setDescription('Facilitators: mark a session, text or section as not covered'),
-        ),
-      );
-  },
+export default defineCommand({
+  name: PROGRESS_COMMAND,
+  description: 'Where the group is in the reading list, and who has done the reading',
+  declare: (corpus) => ({
+    subcommands: {
+      show: { description: 'Sessions done, texts and sections covered, and what comes next' },
+      me: { description: 'The sessions you have checked in for (only you see it)' },
+      checkins: {
+        description: 'Facilitators: who has checked in for a session',
+        options: {
+          session: option.integer('Which session (default: this week’s)', {
+            min: 1,
+            max: corpus.sessions.length,
+          }),
+        },
+        requires: 'facilitator',
+      },
+      set: {
+        description: 'Facilitators: correct which session the group is on this week',
+        options: {
+          session: option.integer('The session the group is reading', {
+            required: true,
+            min: 1,
+            max: corpus.sessions.length,
+          }),
+        },
+        requires: 'facilitator',
+      },
+      mark: {
+        description: 'Facilitators: mark a session, text or section as covered',
+        options: target(corpus),
+        requires: 'facilitator',
+      },
+      unmark: {
+        description: 'Facilitators: mark a session, text or section as not covered',
+        options: target(corpus),
+        requires: 'facilitator',
+      },
+    },
+  }),
 
   replyPrivately: (args) => args.subcommand === 'me' || args.subcommand === 'checkins',
 
@@ -109,20 +87,15 @@ export default defineCommand<ProgressArgs>({
           record.progress.session,
         );
       case 'checkins': {
-        if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId))
-          return notFacilitatorReply(record.facilitatorRoleId);
         const session = args.session ?? record.progress.session;
         return checkInsReply(session, await ctx.state.checkIns.forSession(ctx.guildId, session));
       }
       case 'set':
+        return setSession(args.session, ctx);
       case 'mark':
       case 'unmark':
-        if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId))
-          return notFacilitatorReply(record.facilitatorRoleId);
-        return args.subcommand === 'set'
-          ? setSession(args.session ?? 0, ctx)
-          : mark(args, args.subcommand === 'mark', ctx);
-      default:
+        return mark(args, args.subcommand === 'mark', ctx);
+      case 'show':
         return progressReply(ctx.corpus, record.progress, record.schedule);
     }
   },
@@ -146,39 +119,41 @@ export default defineCommand<ProgressArgs>({
     return [];
   },
 
-  components: {
-    async [PROGRESS_ACTIONS.checkIn](params, ctx): Promise<Outcome> {
-      const session = intParam(params, 's', 0);
-      if (!ctx.corpus.sessions.some((s) => s.number === session)) {
+  components: [
+    on(progressCheckIn, async (params, ctx) => {
+      if (!ctx.corpus.sessions.some((s) => s.number === params.s)) {
         return { type: 'reply', reply: notice('That session is no longer in the reading list.') };
       }
       return {
         type: 'reply',
-        reply: checkedInReply(session, await ctx.state.checkIns.add(ctx.guildId, session, ctx.userId)),
+        reply: checkedInReply(params.s, await ctx.state.checkIns.add(ctx.guildId, params.s, ctx.userId)),
       };
-    },
+    }),
     // The button on the wrap-up: the group's progress, privately.
-    async [PROGRESS_ACTIONS.view](_params, ctx): Promise<Outcome> {
+    on(progressView, async (_params, ctx) => {
       const record = await ctx.state.guilds.read(ctx.guildId);
       return {
         type: 'reply',
         reply: { ...progressReply(ctx.corpus, record.progress, record.schedule), ephemeral: true },
       };
-    },
-    async [PROGRESS_ACTIONS.undo](params, ctx): Promise<Outcome> {
-      const session = intParam(params, 's', 0);
-      const removed = session > 0 && (await ctx.state.checkIns.remove(ctx.guildId, session, ctx.userId));
-      return { type: 'update', reply: checkInUndoneReply(session, removed) };
-    },
-  },
+    }),
+    on(progressUndo, async (params, ctx) => {
+      const removed = await ctx.state.checkIns.remove(ctx.guildId, params.s, ctx.userId);
+      return { type: 'update', reply: checkInUndoneReply(params.s, removed) };
+    }),
+  ],
 });
 
-async function mark(args: ProgressArgs, covered: boolean, ctx: CommandContext): Promise<Reply> {
+async function mark(
+  args: { readonly session?: number; readonly text?: string; readonly section?: string },
+  covered: boolean,
+  ctx: CommandContext,
+): Promise<Reply> {
   const { corpus } = ctx;
   const given = [args.session !== undefined, args.text !== undefined, args.section !== undefined].filter(
     Boolean,
   ).length;
-  if (given !== 1) return notice('Give exactly one of **session**, **text** or **section**.');
+  if (given !== 1) throw new UserError('Give exactly one of **session**, **text** or **section**.');
   const target: CoverageTarget =
     args.session !== undefined
       ? { kind: 'session', session: args.session }
@@ -187,7 +162,7 @@ async function mark(args: ProgressArgs, covered: boolean, ctx: CommandContext): 
         : { kind: 'section', sectionId: args.section ?? '' };
   const sections = sectionsOf(corpus, target);
   if (sections.length === 0)
-    return notice('There is no such text or section. Pick one from the suggestions as you type.');
+    throw new UserError('There is no such text or section. Pick one from the suggestions as you type.');
   const done = await ctx.state.guilds.change(ctx.guildId, (record) => {
     const next = covered
       ? withCovered(corpus, record.progress.covered, sections)
@@ -204,8 +179,6 @@ async function mark(args: ProgressArgs, covered: boolean, ctx: CommandContext): 
 
 /** A facilitator's correction of the group's week: what /excerpt and /crux draw from, and the check-ins shown. */
 async function setSession(session: number, ctx: CommandContext): Promise<Reply> {
-  if (!ctx.corpus.sessions.some((s) => s.number === session))
-    return notice(`The reading list has sessions 1 to ${ctx.corpus.sessions.length}.`);
   const schedule = await ctx.state.guilds.change(ctx.guildId, (record) => ({
     record: { ...record, progress: { ...record.progress, session } },
     result: record.schedule,

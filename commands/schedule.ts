@@ -1,25 +1,22 @@
-import { SlashCommandBuilder } from '@discordjs/builders';
-import { ChannelType, InteractionContextType } from 'discord-api-types/v10';
-import { type CommandContext, defineCommand } from '../src/command.js';
-import {
-  canManageServer,
-  isFacilitator,
-  listPermissions,
-  SCHEDULE_CHANNEL_PERMISSIONS,
-} from '../src/core/access.js';
-import { intParam } from '../src/core/custom-id.js';
+import { ChannelType } from 'discord-api-types/v10';
+import { type CommandContext, defineCommand, on } from '../src/command.js';
+import { option } from '../src/command-options.js';
+import { listPermissions, SCHEDULE_CHANNEL_PERMISSIONS } from '../src/core/access.js';
+import { UserError } from '../src/core/errors.js';
 import { localTime } from '../src/core/format.js';
 import {
   changedReply,
   confirmResetReply,
-  notFacilitatorReply,
-  SCHEDULE_ACTIONS,
   SCHEDULE_COMMAND,
+  scheduleResetCancel,
+  scheduleResetConfirm,
+  scheduleShowPage,
+  scheduleView,
   setupReply,
   showScheduleReply,
   weeklyPollsSentence,
 } from '../src/core/replies/schedule.js';
-import { notice, type Outcome, type Reply } from '../src/core/reply.js';
+import { notice, type Reply } from '../src/core/reply.js';
 import {
   createSchedule,
   dueAt,
@@ -34,27 +31,9 @@ import {
   setNextSession,
   setWeeklyPolls,
   skipSession,
-  type WeeklyPolls,
 } from '../src/core/schedule/plan.js';
-import { suggestZones, WEEKDAYS } from '../src/core/schedule/time.js';
+import { suggestZones } from '../src/core/schedule/time.js';
 import type { GuildRecord } from '../src/state/index.js';
-
-type ScheduleArgs = {
-  readonly subcommand?: string;
-  readonly channel?: string;
-  readonly weekday?: number;
-  readonly time?: string;
-  readonly zone?: string;
-  readonly start?: string;
-  readonly ping?: string;
-  readonly reminder?: number;
-  readonly grace?: number;
-  readonly session?: number;
-  readonly date?: string;
-  readonly role?: string;
-  readonly mode?: string;
-  readonly after_hours?: number;
-};
 
 /** Reminder lead times offered at setup, in minutes; 0 means no reminder. */
 const REMINDER_CHOICES = [
@@ -64,152 +43,153 @@ const REMINDER_CHOICES = [
   { name: '12 hours before', value: 720 },
   { name: '1 day before (default)', value: 1440 },
   { name: '2 days before', value: 2880 },
-];
+] as const;
 
-export default defineCommand<ScheduleArgs>({
-  define: (corpus) =>
-    new SlashCommandBuilder()
-      .setName(SCHEDULE_COMMAND)
-      .setDescription('The reading schedule: see it, or (facilitators) set it up and change it')
-      .setContexts(InteractionContextType.Guild)
-      .addSubcommand((sub) =>
-        sub
-          .setName('setup')
-          .setDescription('Facilitators: post a session every week at a set time')
-          .addChannelOption((o) =>
-            o
-              .setName('channel')
-              .setDescription('Where sessions are posted')
-              .addChannelTypes(ChannelType.GuildText)
-              .setRequired(true),
-          )
-          .addIntegerOption((o) =>
-            o
-              .setName('weekday')
-              .setDescription('The day of the week')
-              .setRequired(true)
-              .addChoices(...WEEKDAYS.map((name, i) => ({ name, value: i + 1 }))),
-          )
-          .addStringOption((o) =>
-            o.setName('time').setDescription('24-hour time, like 19:30').setRequired(true).setMaxLength(5),
-          )
-          .addStringOption((o) =>
-            o
-              .setName('zone')
-              .setDescription('Time zone: type a city or region')
-              .setRequired(true)
-              .setAutocomplete(true)
-              .setMaxLength(64),
-          )
-          .addStringOption((o) =>
-            o
-              .setName('start')
-              .setDescription('Date of session 1, YYYY-MM-DD (default: the next such weekday)')
-              .setMaxLength(10),
-          )
-          .addRoleOption((o) => o.setName('ping').setDescription('A role to ping when a session starts'))
-          .addIntegerOption((o) =>
-            o
-              .setName('reminder')
-              .setDescription('Reminder before each session')
-              .addChoices(...REMINDER_CHOICES),
-          )
-          .addIntegerOption((o) =>
-            o
-              .setName('grace')
-              .setDescription('Hours a session missed while Crux was offline may still be posted (default 6)')
-              .setMinValue(1)
-              .setMaxValue(48),
-          ),
-      )
-      .addSubcommand((sub) =>
-        sub.setName('show').setDescription('The sessions to come, with dates and readings'),
-      )
-      .addSubcommand((sub) => sub.setName('pause').setDescription('Facilitators: stop posting until resumed'))
-      .addSubcommand((sub) => sub.setName('resume').setDescription('Facilitators: start posting again'))
-      .addSubcommand((sub) =>
-        sub.setName('skip').setDescription('Facilitators: move on without posting the next session'),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('move')
-          .setDescription('Facilitators: move one session to another date')
-          .addIntegerOption((o) =>
-            o
-              .setName('session')
-              .setDescription('Which session')
-              .setRequired(true)
-              .setMinValue(1)
-              .setMaxValue(corpus.sessions.length),
-          )
-          .addStringOption((o) =>
-            o.setName('date').setDescription('New date, YYYY-MM-DD').setRequired(true).setMaxLength(10),
-          ),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('next')
-          .setDescription('Facilitators: choose which session is posted next')
-          .addIntegerOption((o) =>
-            o
-              .setName('session')
-              .setDescription('Which session')
-              .setRequired(true)
-              .setMinValue(1)
-              .setMaxValue(corpus.sessions.length),
-          ),
-      )
-      .addSubcommand((sub) => sub.setName('reset').setDescription('Facilitators: start over from session 1'))
-      .addSubcommand((sub) =>
-        sub
-          .setName('polls')
-          .setDescription('Facilitators: which position polls each session opens on its crux')
-          .addStringOption((o) =>
-            o
-              .setName('mode')
-              .setDescription('Before the discussion (default), before and after, or none')
-              .setRequired(true)
-              .addChoices(
+const WEEKDAY_CHOICES = [
+  { name: 'Monday', value: 1 },
+  { name: 'Tuesday', value: 2 },
+  { name: 'Wednesday', value: 3 },
+  { name: 'Thursday', value: 4 },
+  { name: 'Friday', value: 5 },
+  { name: 'Saturday', value: 6 },
+  { name: 'Sunday', value: 7 },
+] as const;
+
+export default defineCommand({
+  name: SCHEDULE_COMMAND,
+  description: 'The reading schedule: see it, or (facilitators) set it up and change it',
+  declare: (corpus) => {
+    const session = (description: string) =>
+      option.integer(description, { required: true, min: 1, max: corpus.sessions.length });
+    return {
+      subcommands: {
+        setup: {
+          description: 'Facilitators: post a session every week at a set time',
+          options: {
+            channel: option.channel('Where sessions are posted', {
+              required: true,
+              channelTypes: [ChannelType.GuildText],
+            }),
+            weekday: option.intChoice('The day of the week', WEEKDAY_CHOICES, { required: true }),
+            time: option.string('24-hour time, like 19:30', { required: true, maxLength: 5 }),
+            zone: option.string('Time zone: type a city or region', {
+              required: true,
+              autocomplete: true,
+              maxLength: 64,
+            }),
+            start: option.string('Date of session 1, YYYY-MM-DD (default: the next such weekday)', {
+              maxLength: 10,
+            }),
+            ping: option.role('A role to ping when a session starts'),
+            reminder: option.intChoice('Reminder before each session', REMINDER_CHOICES),
+            grace: option.integer(
+              'Hours a session missed while Crux was offline may still be posted (default 6)',
+              {
+                min: 1,
+                max: 48,
+              },
+            ),
+          },
+          requires: 'facilitator',
+        },
+        show: { description: 'The sessions to come, with dates and readings' },
+        pause: { description: 'Facilitators: stop posting until resumed', requires: 'facilitator' },
+        resume: { description: 'Facilitators: start posting again', requires: 'facilitator' },
+        skip: {
+          description: 'Facilitators: move on without posting the next session',
+          requires: 'facilitator',
+        },
+        move: {
+          description: 'Facilitators: move one session to another date',
+          options: {
+            session: session('Which session'),
+            date: option.string('New date, YYYY-MM-DD', { required: true, maxLength: 10 }),
+          },
+          requires: 'facilitator',
+        },
+        next: {
+          description: 'Facilitators: choose which session is posted next',
+          options: { session: session('Which session') },
+          requires: 'facilitator',
+        },
+        reset: { description: 'Facilitators: start over from session 1', requires: 'facilitator' },
+        polls: {
+          description: 'Facilitators: which position polls each session opens on its crux',
+          options: {
+            mode: option.choice(
+              'Before the discussion (default), before and after, or none',
+              [
                 { name: 'Before the discussion', value: 'before' },
                 { name: 'Before and after the discussion', value: 'before-and-after' },
                 { name: 'No weekly polls', value: 'off' },
-              ),
-          )
-          .addIntegerOption((o) =>
-            o
-              .setName('after_hours')
-              .setDescription('Hours after the kickoff the "after" poll opens (default 48)')
-              .setMinValue(0)
-              .setMaxValue(MAX_AFTER_POLL_HOURS),
-          ),
-      )
-      .addSubcommand((sub) =>
-        sub
-          .setName('facilitator')
-          .setDescription('Manage Server only: set (or clear) the role whose members may manage the schedule')
-          .addRoleOption((o) =>
-            o.setName('role').setDescription('The facilitator role; leave empty to clear it'),
-          ),
-      ),
+              ],
+              { required: true },
+            ),
+            after_hours: option.integer('Hours after the kickoff the "after" poll opens (default 48)', {
+              min: 0,
+              max: MAX_AFTER_POLL_HOURS,
+            }),
+          },
+          requires: 'facilitator',
+        },
+        facilitator: {
+          description: 'Manage Server only: set (or clear) the role whose members may manage the schedule',
+          options: { role: option.role('The facilitator role; leave empty to clear it') },
+          requires: 'manage-server',
+        },
+      },
+    };
+  },
 
   replyPrivately: (args) => args.subcommand === 'show',
 
   async run(args, ctx) {
-    if (args.subcommand === 'show') {
-      return showScheduleReply(ctx.corpus, (await ctx.state.guilds.read(ctx.guildId)).schedule, 0);
-    }
-    const record = await ctx.state.guilds.read(ctx.guildId);
-    if (args.subcommand === 'facilitator') return setFacilitator(args.role, ctx);
-    if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId)) {
-      return notFacilitatorReply(record.facilitatorRoleId);
-    }
     switch (args.subcommand) {
+      case 'show':
+        return showScheduleReply(ctx.corpus, (await ctx.state.guilds.read(ctx.guildId)).schedule, 0);
+      case 'facilitator':
+        return setFacilitator(args.role, ctx);
       case 'setup':
         return setup(args, ctx);
-      case 'reset':
-        return record.schedule ? confirmResetReply() : NO_SCHEDULE;
-      default:
-        return changeSchedule(ctx, (schedule, total, now) => change(args, schedule, total, now));
+      case 'reset': {
+        const { schedule } = await ctx.state.guilds.read(ctx.guildId);
+        if (!schedule) throw new UserError(NO_SCHEDULE);
+        return confirmResetReply(schedule.resets);
+      }
+      case 'pause':
+        return changeSchedule(ctx, (schedule, _total, now) => ({
+          schedule: pauseSchedule(schedule, 'facilitator', now),
+          what: 'The reading schedule is paused: nothing is posted until `/schedule resume`.',
+        }));
+      case 'resume':
+        return changeSchedule(ctx, (schedule, total, now) => ({
+          schedule: resumeSchedule(schedule, total, now),
+          what: 'The reading schedule is running again.',
+        }));
+      case 'skip':
+        return changeSchedule(ctx, (schedule, total, now) => ({
+          schedule: skipSession(schedule, total, now),
+          what: `Session ${schedule.next} is skipped; the schedule moves on without posting it.`,
+        }));
+      case 'move':
+        return changeSchedule(ctx, (schedule, total, now) => {
+          const moved = moveSession(schedule, args.session, args.date, total, now);
+          const at = dueAt(moved, args.session);
+          return {
+            schedule: moved,
+            what: `Session ${args.session} moves to ${at ? localTime(at) : args.date}.`,
+          };
+        });
+      case 'next':
+        return changeSchedule(ctx, (schedule, total, now) => ({
+          schedule: setNextSession(schedule, args.session, total, now),
+          what: `Session ${args.session} is posted next.`,
+        }));
+      case 'polls':
+        return changeSchedule(ctx, (schedule) => {
+          const changed = setWeeklyPolls(schedule, args.mode, args.after_hours);
+          return { schedule: changed, what: weeklyPollsSentence(changed.settings) };
+        });
     }
   },
 
@@ -218,35 +198,41 @@ export default defineCommand<ScheduleArgs>({
     return suggestZones(focused.value);
   },
 
-  components: {
-    async [SCHEDULE_ACTIONS.showPage](params, ctx): Promise<Outcome> {
+  components: [
+    on(scheduleShowPage, async (params, ctx) => {
       const { schedule } = await ctx.state.guilds.read(ctx.guildId);
-      return { type: 'update', reply: showScheduleReply(ctx.corpus, schedule, intParam(params, 'p', 0)) };
-    },
+      return { type: 'update', reply: showScheduleReply(ctx.corpus, schedule, params.p) };
+    }),
     // The button on a "missed" notice: the schedule, privately.
-    async [SCHEDULE_ACTIONS.view](_params, ctx): Promise<Outcome> {
+    on(scheduleView, async (_params, ctx) => {
       const { schedule } = await ctx.state.guilds.read(ctx.guildId);
       return { type: 'reply', reply: { ...showScheduleReply(ctx.corpus, schedule, 0), ephemeral: true } };
-    },
-    async [SCHEDULE_ACTIONS.confirmReset](_params, ctx): Promise<Outcome> {
-      const record = await ctx.state.guilds.read(ctx.guildId);
-      if (!isFacilitator(ctx.permissions, ctx.memberRoles, record.facilitatorRoleId)) {
-        return { type: 'update', reply: notFacilitatorReply(record.facilitatorRoleId) };
-      }
-      const reply = await changeSchedule(ctx, (schedule, total, now) => ({
-        schedule: resetSchedule(schedule, total, now),
-        what: 'The reading schedule starts over from session 1.',
-      }));
-      // The confirmation was private; the change itself is announced in the channel.
-      return reply.ephemeral ? { type: 'update', reply } : { type: 'reply', reply };
-    },
-    async [SCHEDULE_ACTIONS.cancelReset](): Promise<Outcome> {
-      return { type: 'update', reply: notice('Nothing changed.') };
-    },
-  },
+    }),
+    on(
+      scheduleResetConfirm,
+      async (params, ctx) => {
+        const reply = await changeSchedule(ctx, (schedule, total, now) => {
+          // Two presses (or two confirmations) of one request start over once.
+          if (schedule.resets !== (params.r ?? 0))
+            throw new ScheduleError('The schedule has already started over; nothing more changed.');
+          return {
+            schedule: resetSchedule(schedule, total, now),
+            what: 'The reading schedule starts over from session 1.',
+          };
+        }).catch((error: unknown) => {
+          if (error instanceof UserError) return notice(error.message);
+          throw error;
+        });
+        // The confirmation was private; the change itself is announced in the channel.
+        return reply.ephemeral ? { type: 'update', reply } : { type: 'reply', reply };
+      },
+      { requires: 'facilitator' },
+    ),
+    on(scheduleResetCancel, async () => ({ type: 'update', reply: notice('Nothing changed.') })),
+  ],
 });
 
-const NO_SCHEDULE = notice('There is no reading schedule yet. Set one up with `/schedule setup`.');
+const NO_SCHEDULE = 'There is no reading schedule yet. Set one up with `/schedule setup`.';
 
 /** A facilitator's change to an existing schedule, as a pure function of it. */
 type ScheduleChange = (
@@ -254,51 +240,6 @@ type ScheduleChange = (
   total: number,
   now: Date,
 ) => { readonly schedule: Schedule; readonly what: string };
-
-function change(
-  args: ScheduleArgs,
-  schedule: Schedule,
-  total: number,
-  now: Date,
-): { schedule: Schedule; what: string } {
-  switch (args.subcommand) {
-    case 'pause':
-      return {
-        schedule: pauseSchedule(schedule, 'facilitator', now),
-        what: 'The reading schedule is paused: nothing is posted until `/schedule resume`.',
-      };
-    case 'resume':
-      return {
-        schedule: resumeSchedule(schedule, total, now),
-        what: 'The reading schedule is running again.',
-      };
-    case 'skip':
-      return {
-        schedule: skipSession(schedule, total, now),
-        what: `Session ${schedule.next} is skipped; the schedule moves on without posting it.`,
-      };
-    case 'move': {
-      const session = args.session ?? 0;
-      const moved = moveSession(schedule, session, (args.date ?? '').trim(), total, now);
-      const at = dueAt(moved, session);
-      return { schedule: moved, what: `Session ${session} moves to ${at ? localTime(at) : args.date}.` };
-    }
-    case 'polls': {
-      const mode = (args.mode ?? 'before') as WeeklyPolls;
-      const changed = setWeeklyPolls(schedule, mode, args.after_hours);
-      return { schedule: changed, what: weeklyPollsSentence(changed.settings) };
-    }
-    case 'next': {
-      const session = args.session ?? 0;
-      return {
-        schedule: setNextSession(schedule, session, total, now),
-        what: `Session ${session} is posted next.`,
-      };
-    }
-    default:
-      throw new ScheduleError('Pick one of the /schedule subcommands.');
-  }
-}
 
 /**
  * Applies a change under the server's lock (the state layer records when the scheduler should next look),
@@ -309,56 +250,53 @@ async function changeSchedule(ctx: CommandContext, apply: ScheduleChange): Promi
   const result = await ctx.state.guilds.change(
     ctx.guildId,
     (record): { record: GuildRecord; result: Reply } => {
-      if (!record.schedule) return { record, result: NO_SCHEDULE };
-      try {
-        const { schedule, what } = apply(record.schedule, total, ctx.now);
-        return { record: { ...record, schedule }, result: changedReply(ctx.corpus, schedule, what) };
-      } catch (error) {
-        if (error instanceof ScheduleError) return { record, result: notice(error.message) };
-        throw error;
-      }
+      if (!record.schedule) throw new UserError(NO_SCHEDULE);
+      const { schedule, what } = apply(record.schedule, total, ctx.now);
+      return { record: { ...record, schedule }, result: changedReply(ctx.corpus, schedule, what) };
     },
   );
   return result;
 }
 
-async function setup(args: ScheduleArgs, ctx: CommandContext): Promise<Reply> {
-  const channelId = args.channel ?? ctx.channelId;
+type SetupArgs = {
+  readonly channel: string;
+  readonly weekday: number;
+  readonly time: string;
+  readonly zone: string;
+  readonly start?: string;
+  readonly ping?: string;
+  readonly reminder?: number;
+  readonly grace?: number;
+};
+
+async function setup(args: SetupArgs, ctx: CommandContext): Promise<Reply> {
+  const channelId = args.channel;
+  // Options can carry a stale or forged id: another server's channel would receive this server's posts.
+  if (!ctx.isServerTextChannel(channelId))
+    throw new UserError('Pick a text channel of this server for **channel**, from the list Discord shows.');
   const missing = missingPermissions(ctx.botPermissionsIn(channelId));
   if (missing.length > 0) {
-    return notice(
+    throw new UserError(
       `I can't run the schedule in <#${channelId}>: I need ${listPermissions(missing)} there. Grant ${missing.length > 1 ? 'them' : 'it'}, or pick another channel.`,
     );
   }
   const total = ctx.corpus.sessions.length;
-  let fresh: Schedule;
-  try {
-    fresh = createSchedule(
-      {
-        channelId,
-        weekday: args.weekday ?? 0,
-        time: args.time ?? '',
-        zone: (args.zone ?? '').trim(),
-        startDate: args.start,
-        pingRoleId: args.ping,
-        reminderMinutes: args.reminder === undefined ? undefined : args.reminder === 0 ? null : args.reminder,
-        graceMinutes: args.grace === undefined ? undefined : args.grace * 60,
-      },
-      total,
-      ctx.now,
-    );
-  } catch (error) {
-    if (error instanceof ScheduleError) return notice(error.message);
-    throw error;
-  }
+  const fresh = createSchedule(
+    {
+      channelId,
+      weekday: args.weekday,
+      time: args.time,
+      zone: args.zone,
+      startDate: args.start,
+      pingRoleId: args.ping,
+      reminderMinutes: args.reminder === undefined ? undefined : args.reminder === 0 ? null : args.reminder,
+      graceMinutes: args.grace === undefined ? undefined : args.grace * 60,
+    },
+    total,
+    ctx.now,
+  );
   return ctx.state.guilds.change(ctx.guildId, (record) => {
-    let schedule: Schedule;
-    try {
-      schedule = record.schedule ? rescheduleWith(record.schedule, fresh, total, ctx.now) : fresh;
-    } catch (error) {
-      if (error instanceof ScheduleError) return { record, result: notice(error.message) };
-      throw error;
-    }
+    const schedule = record.schedule ? rescheduleWith(record.schedule, fresh, total, ctx.now) : fresh;
     return {
       record: { ...record, schedule },
       result: setupReply(ctx.corpus, schedule, record.schedule !== null),
@@ -367,9 +305,6 @@ async function setup(args: ScheduleArgs, ctx: CommandContext): Promise<Reply> {
 }
 
 async function setFacilitator(roleId: string | undefined, ctx: CommandContext): Promise<Reply> {
-  if (!canManageServer(ctx.permissions)) {
-    return notice('Only members with the **Manage Server** permission can choose the facilitator role.');
-  }
   const schedule = await ctx.state.guilds.change(ctx.guildId, (record) => ({
     record: { ...record, facilitatorRoleId: roleId ?? null },
     result: record.schedule,

@@ -4,6 +4,7 @@ import type { CommandModule } from './command.js';
 import type { Config } from './config.js';
 import { loadValidCorpus } from './core/corpus/read.js';
 import type { Corpus } from './core/corpus/types.js';
+import { CommandMentions } from './core/mentions.js';
 import { CorpusSearch } from './core/search.js';
 import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
@@ -11,10 +12,10 @@ import { createDispatcher } from './discord/dispatch.js';
 import { listenForEvents } from './discord/events.js';
 import { DiscordPoster } from './discord/poster.js';
 import type { JobDeps } from './jobs/deps.js';
-import { Polls } from './jobs/polls.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
 import type { Logger } from './logger.js';
+import { Polls } from './polls/service.js';
 import { openState, type State } from './state/index.js';
 
 /** What the bot is made of; tests and the playground supply their own clock, randomness and logger. */
@@ -64,6 +65,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const client = createClient({ apiUrl: config.apiUrl });
+  const mentions = new CommandMentions();
   const base = {
     corpus,
     search,
@@ -73,6 +75,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     random,
     logger,
     retentionMs,
+    mentions,
   };
   const polls = new Polls(base);
   const jobs: JobDeps = { ...base, polls };
@@ -85,6 +88,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
     clock,
     random,
+    mentions,
   });
   const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000 });
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
@@ -103,7 +107,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         definitions: dispatcher.definitions,
       })
         .then(
-          (summary) => logger.info({ summary: formatSummary(summary) }, 'slash commands checked'),
+          (summary) => {
+            mentions.learn(summary.ids);
+            logger.info({ summary: formatSummary(summary) }, 'slash commands checked');
+          },
           (error: unknown) =>
             logger.warn({ err: error }, 'could not register slash commands; run npm run deploy-commands'),
         )

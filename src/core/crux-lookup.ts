@@ -1,4 +1,5 @@
 import type { Corpus, Crux } from './corpus/types.js';
+import { UserError } from './errors.js';
 import { literal } from './format.js';
 import type { CorpusSearch } from './search.js';
 import { oneLine } from './text.js';
@@ -40,6 +41,19 @@ export function lookUpCrux(
   const found = search.cruxes(typed).filter(keep);
   if (found.length === 1 && found[0]) return { kind: 'found', crux: found[0] };
   return found.length > 1 ? { kind: 'several', cruxes: found } : { kind: 'none' };
+}
+
+/** The one crux typed text names; otherwise a `UserError` saying how to pick one (`option` names the option). */
+export function findCrux(
+  corpus: Corpus,
+  search: CorpusSearch,
+  typed: string,
+  option: string,
+  keep: (crux: Crux) => boolean = () => true,
+): Crux {
+  const lookup = lookUpCrux(corpus, search, typed, keep);
+  if (lookup.kind === 'found') return lookup.crux;
+  throw new UserError(cruxNotFound(typed, lookup, option));
 }
 
 /** The private answer when typed text names several cruxes or none; `option` is the option's name. */

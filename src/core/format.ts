@@ -12,6 +12,18 @@ export function literal(text: string): string {
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
 }
 
+/**
+ * Text shown as inline code, whatever it contains. A backslash does not escape inside inline code, so text
+ * with a backtick gets a double-backtick span (padded, as Markdown wants), and text that a double backtick
+ * would still break is shown as a plain quoted literal instead.
+ */
+export function inlineCode(text: string): string {
+  const line = text.replace(/\s+/gu, ' ');
+  if (!line.includes('`')) return `\`${line}\``;
+  if (!line.includes('``')) return `\`\` ${line} \`\``;
+  return `“${literal(line)}”`;
+}
+
 /** A verbatim quote as a Discord block quote, each paragraph on its own quoted line. */
 export function blockQuote(quote: string): string {
   return quote

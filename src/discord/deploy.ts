@@ -8,6 +8,8 @@ export interface DeploySummary {
   readonly removed: readonly string[];
   readonly changed: readonly string[];
   readonly unchanged: readonly string[];
+  /** The id Discord gave each registered command, by name: what makes a command mention clickable. */
+  readonly ids: readonly (readonly [name: string, id: string])[];
 }
 
 /**
@@ -25,17 +27,29 @@ export async function deployCommands(options: {
     : Routes.applicationCommands(options.clientId);
   const existing = (await options.rest.get(route)) as readonly Record<string, unknown>[];
   const diff = diffCommands(existing, options.definitions);
-  if (diff.added.length + diff.removed.length + diff.changed.length > 0) {
-    await options.rest.put(route, { body: options.definitions });
-  }
-  return { scope: options.guildId ? { guildId: options.guildId } : 'global', ...diff };
+  const registered =
+    diff.added.length + diff.removed.length + diff.changed.length > 0
+      ? ((await options.rest.put(route, { body: options.definitions })) as readonly Record<string, unknown>[])
+      : existing;
+  return {
+    scope: options.guildId ? { guildId: options.guildId } : 'global',
+    ...diff,
+    ids: commandIds(registered),
+  };
+}
+
+/** Name and id of each command in a list Discord returned. */
+function commandIds(commands: readonly Record<string, unknown>[]): [string, string][] {
+  return commands.flatMap((command) =>
+    typeof command.name === 'string' && typeof command.id === 'string' ? [[command.name, command.id]] : [],
+  );
 }
 
 /** Compares registered commands with the wanted ones, ignoring fields Discord adds or defaults. */
 export function diffCommands(
   existing: readonly Record<string, unknown>[],
   wanted: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
-): Omit<DeploySummary, 'scope'> {
+): Omit<DeploySummary, 'scope' | 'ids'> {
   const before = new Map(existing.map((command) => [String(command.name), normalize(command)]));
   const after = new Map(
     wanted.map((command) => [command.name, normalize(command as unknown as Record<string, unknown>)]),
@@ -57,7 +71,7 @@ export function diffCommands(
 }
 
 /** A deploy summary as a few readable lines. */
-export function formatSummary(summary: DeploySummary): string {
+export function formatSummary(summary: Omit<DeploySummary, 'ids'>): string {
   const where =
     summary.scope === 'global'
       ? 'globally (can take up to an hour to show everywhere)'

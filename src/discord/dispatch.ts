@@ -2,21 +2,29 @@ import {
   ApplicationCommandOptionType,
   type AutocompleteInteraction,
   type ButtonInteraction,
+  ChannelType,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
-  DiscordAPIError,
   type Interaction,
   MessageFlags,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type RepliableInteraction,
   type StringSelectMenuInteraction,
-  ThreadAutoArchiveDuration,
-  type ThreadChannel,
 } from 'discord.js';
-import { type CommandArgs, type CommandContext, type CommandModule, defineAll } from '../command.js';
+import {
+  answerComponent,
+  answerCommand as answerWith,
+  type CommandContext,
+  type CommandModule,
+  type ComponentRoute,
+  defineAll,
+  type RawArgs,
+} from '../command.js';
 import type { ChannelKind } from '../core/access.js';
+import { splitCustomId } from '../core/components.js';
 import type { Corpus } from '../core/corpus/types.js';
-import { decodeCustomId } from '../core/custom-id.js';
+import { UserError } from '../core/errors.js';
+import type { CommandMentions } from '../core/mentions.js';
 import {
   threadAlreadyOpen,
   threadForbidden,
@@ -25,16 +33,11 @@ import {
 } from '../core/replies/threads.js';
 import { notice, type Outcome, type Reply } from '../core/reply.js';
 import type { CorpusSearch } from '../core/search.js';
-import type { PollService } from '../jobs/polls.js';
 import type { Logger } from '../logger.js';
+import type { PollService } from '../polls/service.js';
 import type { State } from '../state/index.js';
-import {
-  type RenderedMessage,
-  render,
-  renderChannelMessage,
-  renderChoices,
-  renderThreadName,
-} from './render.js';
+import { type RenderedMessage, render, renderChoices } from './render.js';
+import { startThread, threadableChannel } from './threads.js';
 
 /** What the dispatcher needs; everything time- or chance-dependent is injected. */
 export interface DispatchDeps {
@@ -46,6 +49,7 @@ export interface DispatchDeps {
   readonly logger: Logger;
   readonly clock: () => Date;
   readonly random: () => number;
+  readonly mentions: CommandMentions;
 }
 
 /** Discord wants an answer within 3 s; past this, the dispatcher acknowledges first and answers after. */
@@ -53,25 +57,24 @@ const DEFER_AFTER_MS = 2000;
 /** Autocomplete cannot be deferred; an answer later than this is dropped. */
 const AUTOCOMPLETE_BUDGET_MS = 2500;
 
-/** Discord error codes the dispatcher turns into a defined outcome. */
-const MISSING_ACCESS = 50001;
-const MISSING_PERMISSIONS = 50013;
-const THREAD_ALREADY_EXISTS = 160004;
+const OLDER_VERSION = notice(
+  'This button is from an older version of Crux. Run the command again for a fresh one.',
+);
 
 /**
- * Builds the interaction handler: it routes each interaction to its command module, flattens options into
- * plain arguments, renders the plain reply, and answers Discord the right way (reply, defer then edit,
- * update, follow-up). It is also the one error boundary: anything unexpected is logged with the interaction
- * id and the member sees a short private message with that id as a reference.
+ * Builds the interaction handler: it routes each interaction to its command module, reads options and
+ * custom ids against their declarations, checks who may act, renders the plain reply, and answers Discord
+ * the right way (reply, defer then edit, update, follow-up). It is also the one error boundary: a
+ * `UserError` becomes a private notice; anything else is logged with the interaction id and the member
+ * sees a short private message with that id as a reference.
  */
 export function createDispatcher(deps: DispatchDeps): {
   readonly definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
   handle(interaction: Interaction): Promise<void>;
 } {
   const definitions = defineAll(deps.commands, deps.corpus);
-  const byName = new Map(
-    definitions.map((definition, i) => [definition.name, deps.commands[i] as CommandModule]),
-  );
+  const byName = new Map(deps.commands.map((module) => [module.name, module]));
+  const routes = componentRoutes(deps.commands);
 
   const context = (interaction: RepliableInteraction | AutocompleteInteraction): CommandContext => ({
     interactionId: interaction.id,
@@ -90,11 +93,14 @@ export function createDispatcher(deps: DispatchDeps): {
       const me = interaction.guild?.members.me;
       return channel && me ? new Set(channel.permissionsFor(me).toArray()) : undefined;
     },
+    isServerTextChannel: (channelId) =>
+      interaction.guild?.channels.cache.get(channelId)?.type === ChannelType.GuildText,
     corpus: deps.corpus,
     search: deps.search,
     state: deps.state,
     polls: deps.polls,
     random: deps.random,
+    mentions: deps.mentions,
     commands: definitions,
     ...('message' in interaction && interaction.message
       ? {
@@ -114,16 +120,20 @@ export function createDispatcher(deps: DispatchDeps): {
       );
       return;
     }
-    const args = flattenOptions(interaction.options.data);
+    const read = module.read(deps.corpus, flattenOptions(interaction.options.data));
+    if ('problem' in read) {
+      await interaction.reply(render(notice(read.problem)));
+      return;
+    }
     // Discord cannot make a public "thinking…" message private later, so defer with the reply's visibility.
-    const privately = module.replyPrivately?.(args) ?? false;
+    const privately = module.replyPrivately(read.args);
     const deferral = deferIfSlow(() => {
       deferredPrivately.set(interaction, privately);
       return interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
     });
     let reply: Reply;
     try {
-      reply = await module.run(args, context(interaction));
+      reply = await answerWith(module, read, context(interaction));
     } finally {
       await deferral.settle();
     }
@@ -133,12 +143,12 @@ export function createDispatcher(deps: DispatchDeps): {
   const handleAutocomplete = async (interaction: AutocompleteInteraction) => {
     const module = byName.get(interaction.commandName);
     const focused = interaction.options.getFocused(true);
-    const args = flattenOptions(interaction.options.data.filter((option) => !option.focused));
+    const others = flattenOptions(interaction.options.data.filter((option) => !option.focused));
     const choices = module?.autocomplete
       ? await withTimeout(
           module.autocomplete(
             { name: focused.name, value: String(focused.value) },
-            args,
+            others,
             context(interaction),
           ),
           AUTOCOMPLETE_BUDGET_MS,
@@ -148,24 +158,19 @@ export function createDispatcher(deps: DispatchDeps): {
   };
 
   const handleComponent = async (interaction: ButtonInteraction | StringSelectMenuInteraction) => {
-    const id = decodeCustomId(interaction.customId);
-    const handler = id ? byName.get(id.command)?.components?.[id.action] : undefined;
-    if (!id || !handler) {
-      await interaction.reply(
-        render(
-          notice('This button is from an older version of Crux. Run the command again for a fresh one.'),
-        ),
-      );
+    const id = splitCustomId(interaction.customId);
+    const route = id ? routes.get(`${id.command}:${id.action}`) : undefined;
+    const params =
+      id && route?.spec.parse(id.query, interaction.isStringSelectMenu() ? interaction.values : []);
+    if (!route || params === undefined) {
+      await interaction.reply(render(OLDER_VERSION));
       return;
     }
-    const params = interaction.isStringSelectMenu()
-      ? { ...id.params, value: interaction.values.join(',') }
-      : id.params;
     // Deferring an update shows nothing, so it suits every outcome: edit, new reply or thread.
     const deferral = deferIfSlow(() => interaction.deferUpdate());
     let outcome: Outcome;
     try {
-      outcome = await handler(params, context(interaction));
+      outcome = await answerComponent(route, params, context(interaction));
     } finally {
       await deferral.settle();
     }
@@ -187,52 +192,36 @@ export function createDispatcher(deps: DispatchDeps): {
       await (acknowledged ? interaction.followUp(payload) : interaction.reply(payload));
       return;
     }
-    const answer = await openThread(interaction, outcome.name, outcome.starter);
+    const answer = await openDiscussion(interaction, outcome.name, outcome.starter);
     await (acknowledged ? interaction.followUp(render(answer)) : interaction.reply(render(answer)));
   };
 
-  /** Opens a discussion thread on the component's message; every refusal Discord can give has an answer. */
-  const openThread = async (
+  /** Opens a discussion thread on the component's message and answers the member with how it went. */
+  const openDiscussion = async (
     interaction: ButtonInteraction | StringSelectMenuInteraction,
     name: string,
     starter: Reply | undefined,
   ): Promise<Reply> => {
     const message = interaction.message;
     if (message.thread) return threadAlreadyOpen(`<#${message.thread.id}>`);
-    let thread: ThreadChannel;
-    try {
-      thread = await message.startThread({
-        name: renderThreadName(name),
-        autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek,
-      });
-    } catch (error) {
-      if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_EXISTS) {
-        // A thread started from a message has the message's id.
-        return threadAlreadyOpen(`<#${message.id}>`);
-      }
-      if (
-        error instanceof DiscordAPIError &&
-        (error.code === MISSING_PERMISSIONS || error.code === MISSING_ACCESS)
-      ) {
-        deps.logger.info(
-          { interactionId: interaction.id, code: error.code },
-          'thread refused for missing permissions',
-        );
+    const channel = threadableChannel(interaction.channel);
+    if (!channel) return threadForbidden(new Set(interaction.appPermissions?.toArray() ?? []));
+    const opened = await startThread(channel, message.id, name, starter);
+    switch (opened.kind) {
+      case 'exists':
+        return threadAlreadyOpen(`<#${opened.threadId}>`);
+      case 'forbidden':
+        deps.logger.info({ interactionId: interaction.id }, 'thread refused for missing permissions');
         return threadForbidden(new Set(interaction.appPermissions?.toArray() ?? []));
-      }
-      throw error;
-    }
-    if (!starter) return threadOpened(`<#${thread.id}>`);
-    try {
-      await thread.send(renderChannelMessage(starter));
-      return threadOpened(`<#${thread.id}>`);
-    } catch (error) {
-      // The thread exists and people can talk in it; only its first message is missing.
-      deps.logger.error(
-        { err: error, interactionId: interaction.id, threadId: thread.id },
-        'thread starter failed',
-      );
-      return threadOpenedWithoutStarter(`<#${thread.id}>`, interaction.id);
+      case 'opened':
+        return threadOpened(`<#${opened.threadId}>`);
+      case 'no-starter':
+        // The thread exists and people can talk in it; only its first message is missing.
+        deps.logger.error(
+          { err: opened.error, interactionId: interaction.id, threadId: opened.threadId },
+          'thread starter failed',
+        );
+        return threadOpenedWithoutStarter(`<#${opened.threadId}>`, interaction.id);
     }
   };
 
@@ -256,6 +245,19 @@ export function createDispatcher(deps: DispatchDeps): {
   };
 
   return { definitions, handle };
+}
+
+/** Every module's component routes by `command:action`; a route is found only by an exact own key. */
+function componentRoutes(modules: readonly CommandModule[]): ReadonlyMap<string, ComponentRoute> {
+  const routes = new Map<string, ComponentRoute>();
+  for (const module of modules) {
+    for (const route of module.components) {
+      const key = `${route.spec.command}:${route.spec.action}`;
+      if (routes.has(key)) throw new Error(`component ${key} is declared twice`);
+      routes.set(key, route);
+    }
+  }
+  return routes;
 }
 
 /** How each deferred slash command was deferred: privately or in the channel. */
@@ -306,7 +308,7 @@ async function apologize(interaction: Interaction): Promise<void> {
  * Flattens options into plain arguments: `{ subcommand, group, ...values }`. Users, channels and roles
  * arrive as their ids.
  */
-export function flattenOptions(options: readonly CommandInteractionOption[]): CommandArgs {
+export function flattenOptions(options: readonly CommandInteractionOption[]): RawArgs {
   const args: Record<string, string | number | boolean | undefined> = {};
   for (const option of options) {
     if (option.type === ApplicationCommandOptionType.SubcommandGroup) {

@@ -6,19 +6,14 @@ import {
   PermissionFlagsBits,
   type SendableChannels,
   SnowflakeUtil,
-  ThreadAutoArchiveDuration,
 } from 'discord.js';
 import type { Reply } from '../core/reply.js';
 import { PostError, type Poster } from '../jobs/poster.js';
 import type { Logger } from '../logger.js';
-import { renderChannelMessage, renderThreadName } from './render.js';
+import { DISCORD_CODES } from './codes.js';
+import { renderChannelMessage } from './render.js';
+import { startThread, threadableChannel } from './threads.js';
 
-const UNKNOWN_CHANNEL = 10003;
-const MISSING_ACCESS = 50001;
-const MISSING_PERMISSIONS = 50013;
-const UNKNOWN_MESSAGE = 10008;
-const THREAD_ALREADY_EXISTS = 160004;
-const POLL_EXPIRED = 520001;
 /** Discord's largest page of poll voters. */
 const VOTERS_PAGE = 100;
 
@@ -42,28 +37,23 @@ export class DiscordPoster implements Poster {
   }
 
   async openThread(channelId: string, messageId: string, name: string, starter: Reply): Promise<string> {
-    const channel = await this.#sendable(channelId);
-    if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
-      throw new PostError('no-permission', 'threads can only be opened in text channels');
-    }
-    let threadId: string;
-    try {
-      const thread = await channel.threads.create({
-        startMessage: messageId,
-        name: renderThreadName(name),
-        autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek,
-      });
-      threadId = thread.id;
-      await thread.send(renderChannelMessage(starter)).catch((error: unknown) => {
-        // The thread is open and people can talk in it; only its first message is missing.
-        this.#logger.warn({ err: error, threadId }, 'could not post a session thread’s first message');
-      });
-    } catch (error) {
-      // A thread started from a message has the message's id; one already there is the one we wanted.
-      if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_EXISTS) return messageId;
+    const channel = threadableChannel(await this.#sendable(channelId));
+    if (!channel) throw new PostError('no-permission', 'threads can only be opened in text channels');
+    const opened = await startThread(channel, messageId, name, starter).catch((error: unknown) => {
       throw asPostError(error);
+    });
+    switch (opened.kind) {
+      case 'forbidden':
+        throw new PostError('no-permission', 'missing a permission to open a thread');
+      case 'no-starter':
+        this.#logger.warn(
+          { err: opened.error, threadId: opened.threadId },
+          'could not post a thread’s first message',
+        );
+        return opened.threadId;
+      default:
+        return opened.threadId;
     }
-    return threadId;
   }
 
   async findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined> {
@@ -102,7 +92,7 @@ export class DiscordPoster implements Poster {
     try {
       await channel.messages.endPoll(messageId);
     } catch (error) {
-      if (error instanceof DiscordAPIError && error.code === POLL_EXPIRED) return;
+      if (error instanceof DiscordAPIError && error.code === DISCORD_CODES.pollExpired) return;
       throw asPostError(error);
     }
   }
@@ -175,9 +165,9 @@ function position(channel: GuildBasedChannel): number {
  */
 function asPostError(error: unknown): unknown {
   if (!(error instanceof DiscordAPIError)) return error;
-  if (error.code === UNKNOWN_CHANNEL) return new PostError('channel-missing', error.message);
-  if (error.code === UNKNOWN_MESSAGE) return new PostError('message-missing', error.message);
-  if (error.code === MISSING_ACCESS || error.code === MISSING_PERMISSIONS)
+  if (error.code === DISCORD_CODES.unknownChannel) return new PostError('channel-missing', error.message);
+  if (error.code === DISCORD_CODES.unknownMessage) return new PostError('message-missing', error.message);
+  if (error.code === DISCORD_CODES.missingAccess || error.code === DISCORD_CODES.missingPermissions)
     return new PostError('no-permission', error.message);
   if (error.status >= 400 && error.status < 500 && error.status !== 429)
     return new PostError('rejected', `${error.code}: ${error.message}`);

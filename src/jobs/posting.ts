@@ -54,6 +54,7 @@ export async function postSession(guildId: string, number: number, deps: JobDeps
     corpus.excerptById.get(claim.picks.excerptId ?? ''),
     corpus.cruxById.get(claim.picks.cruxId ?? ''),
     settings.pingRoleId,
+    deps.mentions,
   );
   let messageId: string;
   try {

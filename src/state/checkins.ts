@@ -1,5 +1,8 @@
 import type Keyv from 'keyv';
+import { z } from 'zod';
 import { type RecordChange, RecordStore } from './records.js';
+
+const MembersSchema = z.array(z.string()).readonly();
 
 /**
  * Members' "I've read it" check-ins, one list per server and session, apart from the server record so a
@@ -11,7 +14,7 @@ export class CheckIns {
   constructor(keyv: Keyv) {
     this.#lists = new RecordStore<readonly string[]>(keyv, {
       what: 'check-ins',
-      parse: (stored) => (Array.isArray(stored) ? (stored as string[]) : []),
+      parse: (stored) => (stored === undefined || stored === null ? [] : MembersSchema.parse(stored)),
     });
   }
 

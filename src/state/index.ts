@@ -7,11 +7,12 @@ import { WakeUps } from './wakeups.js';
 
 export { CheckIns } from './checkins.js';
 export type { Change, GuildRecord, RotationList } from './guilds.js';
-export { GuildStore, StateVersionError } from './guilds.js';
+export { GuildStore } from './guilds.js';
 export type { PollRef } from './polls.js';
 export { PollStore } from './polls.js';
 export { SUPPORTED_STORE_SCHEMES, storeUrlProblem } from './stores.js';
 export { StorageTimeoutError } from './timeout.js';
+export { StoredRecordError } from './versioned.js';
 export type { WakeUp } from './wakeups.js';
 export { WakeUps } from './wakeups.js';
 

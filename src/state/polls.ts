@@ -1,8 +1,9 @@
 import type Keyv from 'keyv';
 import { z } from 'zod';
 import type { PollRecord } from '../core/polls/model.js';
-import { StateVersionError } from './guilds.js';
+import { PollRecordSchema } from '../core/polls/schema.js';
 import { type RecordChange, RecordStore } from './records.js';
+import { type RecordFormat, readVersioned, writeVersioned } from './versioned.js';
 
 /**
  * Polls, one record per poll with its ballots, so a vote and the poll's close are ordered by the same
@@ -10,43 +11,17 @@ import { type RecordChange, RecordStore } from './records.js';
  * index finds a poll by its Discord message, for native poll vote events.
  */
 
-/** Bump when a poll record's shape changes, and teach `parsePoll` the step. */
-export const POLL_RECORD_VERSION = 1;
+/** A poll as stored. Version 1 is the first; teach `steps` any change of shape. */
+export const POLL_FORMAT = {
+  what: 'a poll',
+  version: 1,
+  schema: PollRecordSchema,
+} satisfies RecordFormat<unknown>;
 
-const BallotSchema = z.object({
-  choice: z.string(),
-  credence: z.number().int().min(0).max(100).optional(),
-  at: z.number(),
-});
-
-const PollSchema = z.object({
-  version: z.number().int(),
-  id: z.string(),
-  guildId: z.string(),
-  channelId: z.string(),
-  cruxId: z.string(),
-  phase: z.enum(['before', 'after']),
-  style: z.enum(['buttons', 'native']),
-  hideResults: z.boolean(),
-  openedBy: z.string().nullable(),
-  session: z.number().int().optional(),
-  createdAt: z.number(),
-  closesAt: z.number(),
-  status: z.enum(['opening', 'open', 'closing', 'closed']),
-  messageId: z.string().optional(),
-  ballots: z.record(z.string(), BallotSchema),
-  closedAt: z.number().optional(),
-  closedBy: z.string().nullable().optional(),
-  results: z.object({ claimedAt: z.number(), messageId: z.string().optional() }).optional(),
-  problem: z.enum(['message-missing', 'channel-missing', 'no-permission', 'rejected']).optional(),
-  forgotten: z.array(z.string()).optional(),
-});
+const PollRefSchema = z.object({ guildId: z.string(), pollId: z.string() }).readonly();
 
 /** Where a poll lives, found from its message. */
-export interface PollRef {
-  readonly guildId: string;
-  readonly pollId: string;
-}
+export type PollRef = z.infer<typeof PollRefSchema>;
 
 const ID = /^[\w-]{1,40}$/u;
 const SNOWFLAKE = /^\d{1,25}$/u;
@@ -58,12 +33,13 @@ export class PollStore {
   constructor(keyv: { readonly polls: Keyv; readonly messages: Keyv }) {
     this.#polls = new RecordStore(keyv.polls, {
       what: 'a poll',
-      parse: parsePoll,
-      serialize: (poll) => (poll ? { ...poll, version: POLL_RECORD_VERSION } : poll),
+      parse: (stored) =>
+        stored === undefined || stored === null ? null : readVersioned(POLL_FORMAT, stored),
+      serialize: (poll) => (poll ? writeVersioned(POLL_FORMAT, poll) : poll),
     });
     this.#byMessage = new RecordStore(keyv.messages, {
       what: 'the poll message index',
-      parse: (stored) => (stored && typeof stored === 'object' ? (stored as PollRef) : null),
+      parse: (stored) => (stored === undefined || stored === null ? null : PollRefSchema.parse(stored)),
     });
   }
 
@@ -126,16 +102,4 @@ function pollKey(guildId: string, pollId: string): string {
 function messageKey(messageId: string): string {
   if (!SNOWFLAKE.test(messageId)) throw new RangeError(`not a Discord id: ${JSON.stringify(messageId)}`);
   return `message:${messageId}`;
-}
-
-function parsePoll(stored: unknown): PollRecord | null {
-  if (stored === undefined || stored === null) return null;
-  const version = (stored as { version?: unknown }).version;
-  if (typeof version === 'number' && version > POLL_RECORD_VERSION) {
-    throw new StateVersionError(
-      `a poll has version ${version}; this Crux reads up to ${POLL_RECORD_VERSION}`,
-    );
-  }
-  const { version: _version, ...poll } = PollSchema.parse(stored);
-  return poll as PollRecord;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
+import { z } from 'zod';
 import { withTimeout } from './timeout.js';
 
 /**
@@ -17,12 +18,16 @@ import { withTimeout } from './timeout.js';
  * use its own `owner` (one per shard).
  */
 
+const WakeUpSchema = z.object({ id: z.string(), guildId: z.string(), at: z.number() }).readonly();
+/** One hour slot's hints as stored (nothing stored reads as none). */
+const WakeUpListSchema = z
+  .array(WakeUpSchema)
+  .optional()
+  .transform((list) => list ?? []);
+const CursorSchema = z.number().int().optional();
+
 /** A hint that `guildId` may have something due at `at` (epoch ms). */
-export interface WakeUp {
-  readonly id: string;
-  readonly guildId: string;
-  readonly at: number;
-}
+export type WakeUp = z.infer<typeof WakeUpSchema>;
 
 const HOUR = 3_600_000;
 /** Slots per hour: a tick reads this many keys per hour (one call where the store can read many at once). */
@@ -99,12 +104,12 @@ export class WakeUps {
   async #readMany(keys: readonly string[]): Promise<WakeUp[][]> {
     const lists: WakeUp[][] = [];
     for (let i = 0; i < keys.length; i += READ_BATCH) {
-      const batch = (await withTimeout(
+      const batch = await withTimeout(
         this.#keyv.getMany(keys.slice(i, i + READ_BATCH)),
         TIMEOUT_MS,
         'reading wake-ups',
-      )) as (WakeUp[] | undefined)[];
-      lists.push(...batch.map((list) => list ?? []));
+      );
+      lists.push(...batch.map((list) => WakeUpListSchema.parse(list)));
     }
     return lists;
   }
@@ -118,9 +123,7 @@ export class WakeUps {
   }
 
   async #read(key: string): Promise<WakeUp[]> {
-    return (
-      ((await withTimeout(this.#keyv.get(key), TIMEOUT_MS, 'reading wake-ups')) as WakeUp[] | undefined) ?? []
-    );
+    return WakeUpListSchema.parse(await withTimeout(this.#keyv.get(key), TIMEOUT_MS, 'reading wake-ups'));
   }
 
   async #write(key: string, hints: WakeUp[]): Promise<void> {
@@ -128,11 +131,9 @@ export class WakeUps {
   }
 
   async #cursor(): Promise<number | undefined> {
-    return (await withTimeout(
-      this.#keyv.get(`${this.#owner}:${CURSOR}`),
-      TIMEOUT_MS,
-      'reading the wake-up cursor',
-    )) as number | undefined;
+    return CursorSchema.parse(
+      await withTimeout(this.#keyv.get(`${this.#owner}:${CURSOR}`), TIMEOUT_MS, 'reading the wake-up cursor'),
+    );
   }
 
   async #setCursor(hour: number): Promise<void> {

@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import excerpt from '../../commands/excerpt.js';
 import type { CommandContext } from '../../src/command.js';
+import { splitCustomId } from '../../src/core/components.js';
 import type { Corpus, Excerpt, Passage } from '../../src/core/corpus/types.js';
-import { decodeCustomId } from '../../src/core/custom-id.js';
+import { excerptContext } from '../../src/core/replies/excerpt.js';
 import { passageFromParams } from '../../src/core/replies/passage-ref.js';
 import type { Reply } from '../../src/core/reply.js';
 import { EVERYDAY_PERMISSIONS, reachSession, testContext } from '../helpers/context.js';
-import { buttons, press as pressOn } from '../helpers/replies.js';
+import { buttons, press as pressOn, run } from '../helpers/replies.js';
 
 const press = (ctx: CommandContext, customId: string, message?: { id: string; ephemeral: boolean }) =>
   pressOn(excerpt, ctx, customId, message);
 
 /** The passage a reply shows, read back from its Context button. */
 function shown(corpus: Corpus, reply: Reply): Passage | undefined {
-  const id = decodeCustomId(buttons(reply).Context ?? '');
-  return id ? passageFromParams(corpus, id.params) : undefined;
+  const params = excerptContext.parse(splitCustomId(buttons(reply).Context ?? '')?.query ?? '');
+  return params ? passageFromParams(corpus, params) : undefined;
 }
 
 /** The curated excerpt a reply shows. */
@@ -28,7 +29,7 @@ function shownExcerpt(corpus: Corpus, reply: Reply): Excerpt | undefined {
 describe('/excerpt', () => {
   it('posts a public excerpt from session 1 with its source, place, reading time and buttons', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({}, ctx);
+    const reply = await run(excerpt, {}, ctx);
     const shownOne = shownExcerpt(ctx.corpus, reply);
     expect(shownOne?.session).toBe(1);
     expect(reply.ephemeral).toBe(false);
@@ -46,13 +47,13 @@ describe('/excerpt', () => {
     const inSession = ctx.corpus.excerpts.filter((e) => e.session === 1);
     const seen: string[] = [];
     for (let i = 0; i < inSession.length; i++) {
-      const reply = await excerpt.run({}, ctx);
+      const reply = await run(excerpt, {}, ctx);
       seen.push(shownExcerpt(ctx.corpus, reply)?.id ?? '');
       expect(reply.embeds?.[0]?.description).not.toMatch(/starting the round again/u);
     }
     expect(new Set(seen).size).toBe(inSession.length);
     expect([...seen].sort()).toEqual(inSession.map((e) => e.id).sort());
-    const next = await excerpt.run({}, ctx);
+    const next = await run(excerpt, {}, ctx);
     expect(next.embeds?.[0]?.description).toMatch(
       /Every excerpt in session 1 has been shown once; starting the round again/u,
     );
@@ -60,7 +61,8 @@ describe('/excerpt', () => {
 
   it('keeps rotation per server', async () => {
     const ctx = await testContext();
-    const first = shownExcerpt(ctx.corpus, await excerpt.run({ session: 8, ahead: true }, ctx));
+    await reachSession(ctx, 8);
+    const first = shownExcerpt(ctx.corpus, await run(excerpt, { session: 8 }, ctx));
     const other = await testContext({ state: ctx.state, guildId: '200000000000000002', random: () => 0 });
     const record = await other.state.guilds.read(other.guildId);
     expect(record.excerpts.shown).toEqual([]);
@@ -69,7 +71,7 @@ describe('/excerpt', () => {
 
   it('previews privately without using up the group’s excerpts', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({ private: true }, ctx);
+    const reply = await run(excerpt, { private: true }, ctx);
     expect(reply.ephemeral).toBe(true);
     // A private preview is not a channel message, so it cannot carry a thread.
     expect(Object.keys(buttons(reply))).toEqual(['Another', 'Context']);
@@ -81,7 +83,7 @@ describe('/excerpt', () => {
     await reachSession(ctx, 3);
     const sessions = new Set<number>();
     for (let i = 0; i < 12; i++) {
-      const shownOne = shownExcerpt(ctx.corpus, await excerpt.run({ topic: 'superintelligence' }, ctx));
+      const shownOne = shownExcerpt(ctx.corpus, await run(excerpt, { topic: 'superintelligence' }, ctx));
       expect(shownOne?.topics).toContain('superintelligence');
       sessions.add(shownOne?.session ?? 0);
     }
@@ -91,30 +93,30 @@ describe('/excerpt', () => {
 
   it('keeps later texts out of reach until their session, unless asked with ahead', async () => {
     const ctx = await testContext();
-    const early = await excerpt.run({ text: 'coding-agents-notes' }, ctx);
+    const early = await run(excerpt, { text: 'coding-agents-notes' }, ctx);
     expect(early.ephemeral).toBe(true);
     expect(early.content).toMatch(/^No excerpt in session 1 of “Notes on coding agents/u);
     const ahead = shownExcerpt(
       ctx.corpus,
-      await excerpt.run({ text: 'coding-agents-notes', ahead: true }, ctx),
+      await run(excerpt, { text: 'coding-agents-notes', ahead: true }, ctx),
     );
     expect(ahead?.textId).toBe('coding-agents-notes');
     const named = shownExcerpt(
       ctx.corpus,
-      await excerpt.run({ text: 'coding-agents-notes', session: 7, ahead: true }, ctx),
+      await run(excerpt, { text: 'coding-agents-notes', session: 7, ahead: true }, ctx),
     );
     expect(named?.session).toBe(7);
   });
 
   it('takes an explicit session up to where the group is; a later one only with ahead', async () => {
     const ctx = await testContext();
-    const refused = await excerpt.run({ session: 5 }, ctx);
+    const refused = await run(excerpt, { session: 5 }, ctx);
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toMatch(
       /^Session 5 is ahead of the group, which has reached session 1\. Add \*\*ahead: True\*\*/u,
     );
     for (let i = 0; i < 3; i++) {
-      expect(shownExcerpt(ctx.corpus, await excerpt.run({ session: 5, ahead: true }, ctx))?.session).toBe(5);
+      expect(shownExcerpt(ctx.corpus, await run(excerpt, { session: 5, ahead: true }, ctx))?.session).toBe(5);
     }
   });
 
@@ -127,16 +129,16 @@ describe('/excerpt', () => {
       },
       result: undefined,
     }));
-    expect(shownExcerpt(ctx.corpus, await excerpt.run({ session: 3 }, ctx))?.session).toBe(3);
+    expect(shownExcerpt(ctx.corpus, await run(excerpt, { session: 3 }, ctx))?.session).toBe(3);
   });
 
   it('searches what the group has read', async () => {
     const ctx = await testContext();
     await reachSession(ctx, 4);
-    const reply = await excerpt.run({ search: 'paintball' }, ctx);
+    const reply = await run(excerpt, { search: 'paintball' }, ctx);
     expect(shownExcerpt(ctx.corpus, reply)?.quote).toMatch(/paintball/u);
     expect(
-      shownExcerpt(ctx.corpus, await excerpt.run({ search: 'legible', session: 8, ahead: true }, ctx))
+      shownExcerpt(ctx.corpus, await run(excerpt, { search: 'legible', session: 8, ahead: true }, ctx))
         ?.session,
     ).toBe(8);
   });
@@ -146,7 +148,7 @@ describe('/excerpt', () => {
     const target = ctx.corpus.excerpts.find(
       (e) => e.session === 1 && e.topics.includes('human-values'),
     ) as Excerpt;
-    const reply = await excerpt.run({ search: `excerpt:${target.id}` }, ctx);
+    const reply = await run(excerpt, { search: `excerpt:${target.id}` }, ctx);
     expect(shownExcerpt(ctx.corpus, reply)?.id).toBe(target.id);
     expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([target.id]);
   });
@@ -154,40 +156,41 @@ describe('/excerpt', () => {
   it('refuses a picked excerpt that the other options exclude', async () => {
     const ctx = await testContext();
     const late = ctx.corpus.excerpts.find((e) => e.session === 8) as Excerpt;
-    const reply = await excerpt.run(
+    const reply = await run(
+      excerpt,
       { search: `excerpt:${late.id}`, text: 'persona-selection', ahead: true },
       ctx,
     );
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(/^That excerpt is from session 8, outside the other options you chose/u);
-    const spoiler = await excerpt.run({ search: `excerpt:${late.id}` }, ctx);
+    const spoiler = await run(excerpt, { search: `excerpt:${late.id}` }, ctx);
     expect(spoiler.content).toMatch(/^Session 8 is ahead of the group/u);
   });
 
   it('falls back to verbatim passages of the texts when no excerpt matches, and rotates them', async () => {
     const ctx = await testContext();
-    // "Garrabrant" matches excerpts; "brainfuck" appears only in a paragraph no excerpt quotes.
-    expect(ctx.search.excerpts('brainfuck')).toEqual([]);
-    const reply = await excerpt.run({ search: 'brainfuck' }, ctx);
+    // "Garrabrant" matches excerpts; "Straumli" appears only in a paragraph no excerpt quotes.
+    expect(ctx.search.excerpts('straumli')).toEqual([]);
+    const reply = await run(excerpt, { search: 'straumli' }, ctx);
     expect(reply.embeds?.[0]?.description).toMatch(
-      /No curated excerpt matches “brainfuck”; this passage from the text does/u,
+      /No curated excerpt matches “straumli”; this passage from the text does/u,
     );
     const passage = shown(ctx.corpus, reply);
-    expect(passage?.quote).toContain('brainfuck');
+    expect(passage?.quote).toContain('Straumli');
     expect(passage?.quote.length).toBeGreaterThanOrEqual(150);
     expect(ctx.corpus.textById.get(passage?.textId ?? '')?.body.includes(passage?.quote ?? '∅')).toBe(true);
   });
 
   it('says a word is too common to search for', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({ search: 'the of' }, ctx);
+    const reply = await run(excerpt, { search: 'the of' }, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(/^“the of” is too common to search for/u);
   });
 
   it('says privately when a search finds nothing, and suggests topics', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({ search: 'zeppelin xylophone' }, ctx);
+    const reply = await run(excerpt, { search: 'zeppelin xylophone' }, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(
       /^Nothing in session 1 mentions “zeppelin xylophone”\. Try other words, or a topic\. Topics with excerpts there: \*\*/u,
@@ -196,20 +199,34 @@ describe('/excerpt', () => {
 
   it('says privately when the options leave nothing, naming topics that do exist there', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({ topic: 'cot-legibility', session: 1 }, ctx);
+    const reply = await run(excerpt, { topic: 'cot-legibility', session: 1 }, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(
-      /^No excerpt in Chain-of-thought legibility in session 1 fits those options\. Topics with excerpts there: \*\*Human values\*\*, \*\*Persona selection\*\*/u,
+      /^No excerpt in Chain-of-thought legibility in session 1 fits those options\. Topics with excerpts there: \*\*/u,
     );
+    // Every topic it names has excerpts in session 1, most used first.
+    const named = [...(reply.content ?? '').matchAll(/\*\*([^*]+)\*\*/gu)].map((m) => m[1]);
+    const counts = named.map(
+      (label) =>
+        ctx.corpus.excerpts.filter(
+          (e) => e.session === 1 && e.topics.some((t) => ctx.corpus.topicById.get(t)?.label === label),
+        ).length,
+    );
+    expect(counts.every((count) => count > 0)).toBe(true);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
   });
 
   it.each([
     ['an unknown text', { text: 'moby-dick' }, /There is no text called “moby-dick”/u],
     ['an unknown topic', { topic: 'astrology' }, /“astrology” is not a topic/u],
-    ['a session out of range', { session: 99 }, /The schedule has sessions 1 to 8/u],
+    [
+      'a session out of range',
+      { session: 99 },
+      /Crux could not read \*\*session\*\*: this command may have changed/u,
+    ],
   ])('refuses %s privately and records nothing', async (_name, args, message) => {
     const ctx = await testContext();
-    const reply = await excerpt.run(args, ctx);
+    const reply = await run(excerpt, args, ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(message);
     expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([]);
@@ -217,7 +234,7 @@ describe('/excerpt', () => {
 
   it('neutralises markdown typed into a search', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({ search: '**zzqx** @everyone' }, ctx);
+    const reply = await run(excerpt, { search: '**zzqx** @everyone' }, ctx);
     expect(reply.content).toContain('\\*\\*zzqx\\*\\*');
   });
 });
@@ -226,7 +243,7 @@ describe('/excerpt buttons', () => {
   it('Another posts a new excerpt from the same scope in the channel', async () => {
     const ctx = await testContext();
     await reachSession(ctx, 6);
-    const first = await excerpt.run({ topic: 'coding-agents' }, ctx);
+    const first = await run(excerpt, { topic: 'coding-agents' }, ctx);
     const outcome = await press(ctx, buttons(first).Another ?? '');
     expect(outcome.type).toBe('reply');
     const next = outcome.type === 'reply' ? shownExcerpt(ctx.corpus, outcome.reply) : undefined;
@@ -236,7 +253,7 @@ describe('/excerpt buttons', () => {
 
   it('Another on a private preview changes the preview in place', async () => {
     const ctx = await testContext();
-    const preview = await excerpt.run({ private: true, search: 'persona' }, ctx);
+    const preview = await run(excerpt, { private: true, search: 'persona' }, ctx);
     const outcome = await press(ctx, buttons(preview).Another ?? '', { id: '2', ephemeral: true });
     expect(outcome.type).toBe('update');
     expect(outcome.type === 'update' && outcome.reply.ephemeral).toBe(true);
@@ -245,7 +262,7 @@ describe('/excerpt buttons', () => {
   it('Context shows the surrounding paragraphs privately, opening on the passage in bold', async () => {
     const ctx = await testContext();
     await reachSession(ctx, 4);
-    const reply = await excerpt.run({ search: 'paintball' }, ctx);
+    const reply = await run(excerpt, { search: 'paintball' }, ctx);
     const passage = shown(ctx.corpus, reply);
     const outcome = await press(ctx, buttons(reply).Context ?? '');
     expect(outcome.type).toBe('reply');
@@ -258,7 +275,7 @@ describe('/excerpt buttons', () => {
 
   it('Context on a private preview opens its own message, keeping the preview', async () => {
     const ctx = await testContext();
-    const preview = await excerpt.run({ private: true }, ctx);
+    const preview = await run(excerpt, { private: true }, ctx);
     const outcome = await press(ctx, buttons(preview).Context ?? '', { id: '2', ephemeral: true });
     expect(outcome.type).toBe('reply');
   });
@@ -272,7 +289,8 @@ describe('/excerpt buttons', () => {
         .reduce((sum, line) => sum + line.length, 0);
     const target = [...ctx.corpus.excerpts].sort((a, b) => contextChars(b) - contextChars(a))[0] as Excerpt;
     expect(contextChars(target)).toBeGreaterThan(3500);
-    const reply = await excerpt.run(
+    const reply = await run(
+      excerpt,
       { search: `excerpt:${target.id}`, session: target.session, ahead: true },
       ctx,
     );
@@ -289,7 +307,7 @@ describe('/excerpt buttons', () => {
 
   it('Discuss opens a thread named after the section, with a first message', async () => {
     const ctx = await testContext();
-    const reply = await excerpt.run({}, ctx);
+    const reply = await run(excerpt, {}, ctx);
     const outcome = await press(ctx, buttons(reply).Discuss ?? '');
     const section = ctx.corpus.sectionById.get(shown(ctx.corpus, reply)?.sectionId ?? '');
     expect(outcome).toMatchObject({ type: 'thread', name: `Excerpt: ${section?.heading}` });
@@ -319,7 +337,7 @@ describe('/excerpt buttons', () => {
         ...permissions,
       },
     });
-    const reply = await excerpt.run({}, ctx);
+    const reply = await run(excerpt, {}, ctx);
     const outcome = await press(ctx, buttons(reply).Discuss ?? '');
     expect(outcome.type).toBe('reply');
     expect(outcome.type === 'reply' && outcome.reply.ephemeral).toBe(true);

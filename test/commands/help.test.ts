@@ -2,11 +2,12 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { describe, expect, it } from 'vitest';
 import help from '../../commands/help.js';
 import { testContext } from '../helpers/context.js';
+import { run } from '../helpers/replies.js';
 
 describe('/help', () => {
   it('lists every registered command with the description from its definition', async () => {
     const ctx = await testContext();
-    const reply = await help.run({}, ctx);
+    const reply = await run(help, {}, ctx);
     const commands = (reply.embeds?.[0]?.fields ?? []).map((f) => f.value).join('\n');
     expect(ctx.commands.length).toBeGreaterThanOrEqual(3);
     for (const definition of ctx.commands) {
@@ -26,12 +27,12 @@ describe('/help', () => {
       .addSubcommand((s) => s.setName('show').setDescription('See the upcoming sessions'))
       .toJSON();
     const ctx = await testContext({ commands: [withSubcommands] });
-    const [field] = (await help.run({}, ctx)).embeds?.[0]?.fields ?? [];
+    const [field] = (await run(help, {}, ctx)).embeds?.[0]?.fields ?? [];
     expect(field).toEqual({ name: '/schedule', value: '`/schedule show` — See the upcoming sessions' });
   });
 
   it('explains how a week works', async () => {
-    const reply = await help.run({}, await testContext());
+    const reply = await run(help, {}, await testContext());
     expect(reply.embeds?.[0]?.fields?.find((f) => f.name === 'How a week works')?.value).toMatch(
       /^1\. The group reads one session/u,
     );

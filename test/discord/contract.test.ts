@@ -18,6 +18,7 @@ import type { Attachment, Reply } from '../../src/core/reply.js';
 import { render } from '../../src/discord/render.js';
 import { shippedCorpus, testContext } from '../helpers/context.js';
 import { requestBody, responseProblems } from '../helpers/contract.js';
+import { run } from '../helpers/replies.js';
 
 /** A stand-in chart: the layout, not the picture, is what Discord checks. */
 const CHART: Attachment = {
@@ -83,7 +84,7 @@ describe('every reply Crux can send passes Discord’s published schemas, strict
   it('help and the short notices', async () => {
     const ctx = await testContext();
     const help = (await import('../../commands/help.js')).default;
-    for (const reply of [await help.run({}, ctx), threadOpened('<#123>')]) {
+    for (const reply of [await run(help, {}, ctx), threadOpened('<#123>')]) {
       expect(await responseProblems(render(reply))).toEqual([]);
     }
   });

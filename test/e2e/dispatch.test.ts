@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SlashCommandBuilder } from '@discordjs/builders';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defineCommand } from '../../src/command.js';
+import { option } from '../../src/command-options.js';
 import { notice } from '../../src/core/reply.js';
 import { InteractionFailed } from '../../src/emulator/index.js';
 import { startWorld, type World } from './harness.js';
@@ -13,22 +13,19 @@ import { startWorld, type World } from './harness.js';
  */
 const SLOW_MS = 2600;
 
-const slow = defineCommand<{ private?: boolean; answer?: string }>({
-  define: () =>
-    new SlashCommandBuilder()
-      .setName('slow')
-      .setDescription('Answers after the defer threshold')
-      .addBooleanOption((o) => o.setName('private').setDescription('Declared private in advance'))
-      .addStringOption((o) =>
-        o
-          .setName('answer')
-          .setDescription('What it answers')
-          .addChoices(
-            { name: 'public', value: 'public' },
-            { name: 'private', value: 'private' },
-            { name: 'fail', value: 'fail' },
-          ),
-      ),
+const slow = defineCommand({
+  name: 'slow',
+  description: 'Answers after the defer threshold',
+  declare: () => ({
+    options: {
+      private: option.boolean('Declared private in advance'),
+      answer: option.choice('What it answers', [
+        { name: 'public', value: 'public' },
+        { name: 'private', value: 'private' },
+        { name: 'fail', value: 'fail' },
+      ]),
+    },
+  }),
   replyPrivately: (args) => args.private === true,
   async run(args) {
     await sleep(SLOW_MS);

@@ -57,7 +57,7 @@ describe('npm run deploy-commands', () => {
     const [code] = await once(first, 'exit');
     expect(code).toBe(0);
     // Every command of the registry, in its order; the summary lists them alphabetically.
-    const names = commands.map((c) => c.define(corpus).name);
+    const names = commands.map((c) => c.definition(corpus).name);
     expect(first.output()).toContain(
       `Registered commands to server ${guild.id}:\n  added: ${[...names]
         .sort()

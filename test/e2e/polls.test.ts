@@ -62,6 +62,16 @@ describe('opening a poll', () => {
       'Close poll',
     ]);
   });
+
+  it('refuses a second open poll on the same crux and phase, which would split the answers', async () => {
+    const before = pollMessages(world.guild.channel('reading')).length;
+    const reply = await world.ada.run('poll open', { crux: crux.id, hours: 12 });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(
+      /^A poll on “.+” \(`[0-9a-z]{8}`\) is already open\. Close it with `\/poll close` first/u,
+    );
+    expect(pollMessages(world.guild.channel('reading'))).toHaveLength(before);
+  });
 });
 
 describe('voting with buttons', () => {
@@ -92,6 +102,8 @@ describe('voting with buttons', () => {
   });
 
   it('with hide_results, the message shows no totals until it closes', async () => {
+    // One open poll per crux and phase: the first one closes before this one opens.
+    await world.ada.click(latest(pollMessages(world.guild.channel('reading'))), 'Close poll');
     await world.ada.run('poll open', { crux: crux.id, hide_results: true, hours: 24 });
     const poll = latest(pollMessages(world.guild.channel('reading')));
     const voted = await world.bo.click(poll, 'Unsure');

@@ -48,7 +48,7 @@ afterEach(() => {
 });
 
 async function openPoll(cruxId: string, phase: 'before' | 'after'): Promise<MessageView> {
-  await world.ada.run('poll open', { crux: cruxId, phase, hours: 24 });
+  await world.ada.run('poll open', { crux: cruxId, phase, hours: 24, ahead: true });
   return first(
     reading
       .messages()

@@ -17,17 +17,21 @@ const CHANNEL_POST = 'POST /channels/:channelId/messages';
 
 describe('a restart', () => {
   it('loses nothing: rotation continues and buttons on old messages still work', async () => {
-    const inSession = world.bot.corpus.cruxes.filter((c) => c.session === 1).length;
-    const before = await world.bo.run('excerpt', { session: 2, ahead: true });
+    const { corpus } = world.bot;
+    const count = (n: number) => corpus.cruxes.filter((c) => c.session === n).length;
+    const session = corpus.sessions.map((s) => s.number).sort((x, y) => count(y) - count(x))[0] ?? 1;
+    await world.reach(session);
+    const inSession = count(session);
+    const before = await world.bo.run('excerpt', { session: 2 });
     const cruxBefore = await world.bo.run('crux');
     const identifies = world.discord.gateway.identifies;
 
     await world.restart();
     expect(world.discord.gateway.identifies).toBe(identifies + 1);
 
-    // The crux rotation picks up where it was: the next crux is the other one of session 1.
+    // The crux rotation picks up where it was: the next crux is another one of the session.
     const cruxAfter = await world.bo.run('crux');
-    expect(inSession).toBe(2);
+    expect(inSession).toBeGreaterThanOrEqual(2);
     expect(cruxAfter.embeds[0]?.description).not.toBe(cruxBefore.embeds[0]?.description);
     // Buttons on a message sent before the restart.
     const another = await world.ada.click(before, 'Another');
@@ -59,7 +63,7 @@ describe('faults', () => {
   it('a 429 and a 500 on a channel post: the thread’s first message still arrives', async () => {
     world.discord.faults.rateLimit(CHANNEL_POST, { retryAfterSeconds: 0.2 });
     world.discord.faults.serverError(CHANNEL_POST);
-    const reply = await world.bo.run('excerpt', { session: 5, ahead: true });
+    const reply = await world.bo.run('excerpt', { session: 2 });
     const confirmation = await world.bo.click(reply, 'Discuss');
     expect(confirmation.content).toMatch(/^Opened a discussion thread/u);
     const thread = world.guild
@@ -71,7 +75,7 @@ describe('faults', () => {
 
   it('a thread’s first message that keeps failing: the thread stays, the member is told, with a reference', async () => {
     world.discord.faults.serverError(CHANNEL_POST, { times: 10 });
-    const reply = await world.bo.run('excerpt', { session: 7, ahead: true });
+    const reply = await world.bo.run('excerpt', { session: 1 });
     const answer = await world.bo.click(reply, 'Discuss');
     expect(answer.ephemeral).toBe(true);
     expect(answer.content).toMatch(
@@ -101,8 +105,9 @@ describe('faults', () => {
   it('a dropped gateway: the bot resumes, and a command sent meanwhile is answered', async () => {
     const resumes = world.discord.gateway.resumes;
     world.discord.dropGateway();
-    const reply = await world.bo.run('crux', { id: 'hyperstition', ahead: true });
-    expect(reply.embeds[0]?.description).toMatch(/public writing about misaligned AI/u);
+    const crux = world.bot.corpus.cruxes.find((c) => c.session === 5);
+    const reply = await world.bo.run('crux', { id: crux?.id ?? '', ahead: true });
+    expect(reply.embeds[0]?.description).toContain(crux?.question.slice(0, 40));
     expect(world.discord.gateway.resumes).toBe(resumes + 1);
   });
 });

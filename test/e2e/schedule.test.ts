@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelHandle, MessageView } from '../../src/emulator/index.js';
+import { shippedCorpus } from '../helpers/context.js';
 import { startWorld, type World } from './harness.js';
 
 /**
@@ -7,6 +8,8 @@ import { startWorld, type World } from './harness.js';
  * Berlin from 9 March 2027, across the change to summer time on 28 March (19:00 is 18:00 UTC before it and
  * 17:00 UTC after).
  */
+const { corpus } = await shippedCorpus();
+const TOTAL = corpus.sessions.length;
 let world: World;
 let reading: ChannelHandle;
 let role: { id: string };
@@ -47,7 +50,7 @@ describe('setting up', () => {
   });
 
   it.each([
-    [{ zone: 'Mars/Olympus' }, /“Mars\/Olympus” is not a time zone I know/u],
+    [{ zone: 'Mars/Olympus' }, /“Mars\/Olympus” is not a time zone I can keep to/u],
     [{ time: '7pm' }, /“7pm” is not a time\. Use the 24-hour clock/u],
     [{ start: '2027-03-02' }, /has already passed/u],
     [{ start: '2027-03-10' }, /Wednesday 10 March 2027 is not a Tuesday/u],
@@ -78,7 +81,9 @@ describe('setting up', () => {
     });
     expect(reply.ephemeral).toBe(false);
     const text = reply.text;
-    expect(text).toContain(`Sessions on Tuesdays at 19:00 (Europe/Berlin) in <#${reading.id}>, 8 in all.`);
+    expect(text).toContain(
+      `Sessions on Tuesdays at 19:00 (Europe/Berlin) in <#${reading.id}>, ${TOTAL} in all.`,
+    );
     // 9, 16 and 23 March 2027 at 18:00 UTC, as Discord timestamps.
     for (const iso of ['2027-03-09T18:00:00Z', '2027-03-16T18:00:00Z', '2027-03-23T18:00:00Z']) {
       expect(text).toContain(`<t:${Date.parse(iso) / 1000}:F>`);
@@ -107,7 +112,10 @@ describe('a whole schedule, week by week', () => {
       '2027-04-13T17:00:00Z',
       '2027-04-20T17:00:00Z',
       '2027-04-27T17:00:00Z',
-    ];
+      '2027-05-04T17:00:00Z',
+      '2027-05-11T17:00:00Z',
+    ].slice(0, TOTAL);
+    expect(sessionTimes).toHaveLength(TOTAL);
     for (const [index, iso] of sessionTimes.entries()) {
       const session = index + 1;
       const due = Date.parse(iso);
@@ -125,14 +133,14 @@ describe('a whole schedule, week by week', () => {
 
       const { message } = kickoffs().at(-1) ?? {};
       expect(message?.content).toContain(`<@&${role.id}> Session ${session} starts now`);
-      expect(message?.embeds[0]?.title).toMatch(new RegExp(`^Session ${session} of 8: `, 'u'));
+      expect(message?.embeds[0]?.title).toMatch(new RegExp(`^Session ${session} of ${TOTAL}: `, 'u'));
       expect(message?.buttons.map((b) => b.label)).toEqual(['I’ve read it', 'Context', 'Quotes']);
       expect(message?.embeds).toHaveLength(3);
       const thread = reading.threads().find((t) => t.id === message?.id);
       expect(thread?.name).toMatch(new RegExp(`^Session ${session}: `, 'u'));
       expect(thread?.messages()).toHaveLength(1);
     }
-    expect(reading.threads()).toHaveLength(8);
+    expect(reading.threads()).toHaveLength(TOTAL);
   });
 
   it('lets members check in on the kickoff, and facilitators see who has', async () => {
@@ -140,33 +148,38 @@ describe('a whole schedule, week by week', () => {
     if (!latest) throw new Error('no kickoff');
     const first = await world.bo.click(latest, 'I’ve read it');
     expect(first.ephemeral).toBe(true);
-    expect(first.content).toBe('Checked in for session 8. You are the first.');
+    expect(first.content).toBe(`Checked in for session ${TOTAL}. You are the first.`);
     expect((await world.bo.click(latest, 'I’ve read it')).content).toMatch(
-      /^You had already checked in for session 8/u,
+      new RegExp(`^You had already checked in for session ${TOTAL}`, 'u'),
     );
     const mine = await world.bo.run('progress me');
-    expect(mine.text).toContain('✓ Session 8');
+    expect(mine.text).toContain(`✓ Session ${TOTAL}`);
     const checkins = await world.ada.run('progress checkins');
-    expect(checkins.content).toBe(`Checked in for session 8 (1): <@${world.bo.id}>`);
+    expect(checkins.content).toBe(`Checked in for session ${TOTAL} (1): <@${world.bo.id}>`);
     const refused = await world.bo.run('progress checkins');
     expect(refused.content).toMatch(/^Only facilitators can do that/u);
   });
 
   it('shows the group’s progress', async () => {
     const reply = await world.bo.run('progress show');
-    expect(reply.text).toContain('▰▰▰▰▰▰▰▰▰▰ 8/8 sessions done');
-    expect(reply.text).toContain('Persona selection and the road to superintelligence: 21 of 21 sections');
+    expect(reply.text).toContain(`▰▰▰▰▰▰▰▰▰▰ ${TOTAL}/${TOTAL} sessions done`);
+    const text = corpus.texts[0];
+    expect(reply.text).toContain(
+      `${text?.title}: ${text?.sections.length} of ${text?.sections.length} sections`,
+    );
   });
 
   it('posts the wrap-up a week after the last session, once', async () => {
-    await world.at('2027-05-04T16:59:00Z');
+    // A week after the last session, at the same local time.
+    const wrapUp = Date.parse('2027-05-04T17:00:00Z') + (TOTAL - 8) * 7 * 86_400_000;
+    await world.at(new Date(wrapUp - 60_000).toISOString());
     expect(reading.messages().some((m) => m.embeds[0]?.title === 'That’s the whole reading list')).toBe(
       false,
     );
-    await world.at('2027-05-04T17:00:00Z');
-    await world.at('2027-05-11T17:00:00Z');
+    await world.at(new Date(wrapUp).toISOString());
+    await world.at(new Date(wrapUp + 7 * 86_400_000).toISOString());
     const wrapUps = reading.messages().filter((m) => m.embeds[0]?.title === 'That’s the whole reading list');
     expect(wrapUps).toHaveLength(1);
-    expect(wrapUps[0]?.embeds[0]?.description).toContain('8/8 sessions covered');
+    expect(wrapUps[0]?.embeds[0]?.description).toContain(`${TOTAL}/${TOTAL} sessions covered`);
   });
 });

@@ -2,10 +2,11 @@ import { commands } from '../../commands/index.js';
 import { type CommandContext, defineAll } from '../../src/command.js';
 import { loadValidCorpus } from '../../src/core/corpus/read.js';
 import type { Corpus, Crux, Position } from '../../src/core/corpus/types.js';
+import { CommandMentions } from '../../src/core/mentions.js';
 import { CorpusSearch } from '../../src/core/search.js';
-import { Polls } from '../../src/jobs/polls.js';
 import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { silentLogger } from '../../src/logger.js';
+import { Polls } from '../../src/polls/service.js';
 import { openState, type State } from '../../src/state/index.js';
 import { FakePoster } from './fake-poster.js';
 
@@ -70,6 +71,7 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
       random,
       logger: silentLogger(),
       retentionMs: RETENTION_MS,
+      mentions: new CommandMentions(),
     });
   return {
     interactionId: '1000000000000000001',
@@ -81,11 +83,13 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
     permissions: { member: new Set(EVERYDAY_PERMISSIONS), bot: new Set(EVERYDAY_PERMISSIONS) },
     memberRoles: [],
     botPermissionsIn: () => new Set(EVERYDAY_PERMISSIONS),
+    isServerTextChannel: () => true,
     corpus,
     search,
     state,
     polls,
     random,
+    mentions: new CommandMentions(),
     commands: defineAll(commands, corpus),
     ...overrides,
   };

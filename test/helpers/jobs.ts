@@ -1,9 +1,10 @@
 import type { Corpus, Crux } from '../../src/core/corpus/types.js';
+import { CommandMentions } from '../../src/core/mentions.js';
 import type { JobDeps } from '../../src/jobs/deps.js';
-import { type OpenRequest, Polls } from '../../src/jobs/polls.js';
 import { Scheduler, type TickReport } from '../../src/jobs/scheduler.js';
 import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { silentLogger } from '../../src/logger.js';
+import { type OpenRequest, Polls } from '../../src/polls/service.js';
 import { openState, type State } from '../../src/state/index.js';
 import { RETENTION_MS, seededRandom, shippedCorpus } from './context.js';
 import { FakePoster } from './fake-poster.js';
@@ -50,6 +51,7 @@ export async function jobHarness(
     random: seededRandom(3),
     logger: silentLogger(),
     retentionMs: RETENTION_MS,
+    mentions: new CommandMentions(),
   };
   const deps: JobDeps = { ...base, polls: new Polls(base) };
   const scheduler = new Scheduler(deps);

@@ -10,6 +10,7 @@ import { GuildStore } from '../../src/state/guilds.js';
 import { openState, type State, StateUnavailableError } from '../../src/state/index.js';
 import { StoreFactory } from '../../src/state/stores.js';
 import { StorageTimeoutError } from '../../src/state/timeout.js';
+import { StoredRecordError } from '../../src/state/versioned.js';
 import { WakeUps } from '../../src/state/wakeups.js';
 import { first, shippedCorpus } from '../helpers/context.js';
 
@@ -59,7 +60,6 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
     const state = open(url());
     try {
       expect(await state.guilds.read(newGuildId())).toEqual({
-        version: 3,
         progress: { session: 1, covered: [] },
         excerpts: { shown: [] },
         cruxes: { shown: [] },
@@ -250,13 +250,44 @@ describe('records from an earlier version', () => {
     });
     const record = await new GuildStore(keyv).read('123');
     expect(record).toMatchObject({
-      version: 3,
       progress: { session: 3, covered: [] },
       excerpts: { shown: ['a'] },
       schedule: null,
       polls: [],
       leftAt: null,
     });
+  });
+
+  it('fill in, in one place, what a version-3 schedule lacks, and are written back as version 4', async () => {
+    const keyv = new Keyv();
+    const settings = {
+      channelId: '1',
+      weekday: 2,
+      time: '19:00',
+      zone: 'Europe/Berlin',
+      reminderMinutes: null,
+      graceMinutes: 360,
+    };
+    await keyv.set('123', {
+      version: 3,
+      schedule: { settings, status: 'active', next: 2, dates: {}, sessions: {}, reminded: [], wrapUp: null },
+    });
+    const store = new GuildStore(keyv);
+    const { schedule } = await store.read('123');
+    expect(schedule).toMatchObject({ settings: { polls: 'before' }, notices: [], resets: 0, next: 2 });
+    await store.change('123', (record) => ({ record: { ...record, leftAt: 1 }, result: undefined }));
+    expect(await keyv.get('123')).toMatchObject({ version: 4, leftAt: 1, schedule: { resets: 0 } });
+  });
+
+  it('that do not read are reported, never cast', async () => {
+    const keyv = new Keyv();
+    await keyv.set('123', { version: 4, progress: { session: 'three' } });
+    await expect(new GuildStore(keyv).read('123')).rejects.toThrow(
+      /server state does not read as version 4: progress\.session/u,
+    );
+    await expect(
+      new GuildStore(keyv).change('123', (record) => ({ record, result: undefined })),
+    ).rejects.toBeInstanceOf(StoredRecordError);
   });
 
   it('from a newer Crux are refused rather than misread', async () => {

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { DISCORD_LIMITS } from '../limits.js';
-import { countWords, endsSentence } from '../text.js';
-import { indexLines, type LocatableText, type LocateFailure, locateQuote } from './locate.js';
+import { countWords } from '../text.js';
+import { checkCruxes } from './check-cruxes.js';
+import { checkTexts } from './check-texts.js';
+import { type LocateFailure, locateQuote } from './locate.js';
 import { CORPUS_RULES } from './rules.js';
 import {
   CruxSchema,
@@ -12,19 +13,8 @@ import {
   TextSchema,
   TopicSchema,
 } from './schema.js';
-import type {
-  Corpus,
-  Crux,
-  Excerpt,
-  Location,
-  Passage,
-  Position,
-  Reading,
-  Section,
-  Session,
-  Text,
-  Topic,
-} from './types.js';
+import type { Corpus, Excerpt, Location, Passage, Reading, Section, Session, Text, Topic } from './types.js';
+import { soleWriter } from './voices.js';
 
 /** The outcome of loading the corpus: the corpus when it is valid, and every problem found either way. */
 export type BuildResult =
@@ -66,78 +56,15 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
     }
   };
 
-  // Texts and their sections. Sessions are assigned once the schedule is read.
-  const locatable = new Map<string, LocatableText>();
-  const sectionDrafts = new Map<string, Omit<Section, 'session'>>();
-  const textDrafts: Array<Omit<Text, 'sections'> & { sectionIds: string[] }> = [];
+  // Texts, their sections and who wrote each line. Sessions are assigned once the schedule is read.
+  const checked = checkTexts(textsRaw ?? [], raw.files, report);
   for (const [index, text] of (textsRaw ?? []).entries()) {
-    const where = `texts.json[${index}] (${text.id})`;
-    if (locatable.has(text.id)) report(`${where}: text id is used twice`);
-    const bytes = raw.files.get(text.file);
-    if (!bytes) {
-      report(`${where}: file data/${text.file} is missing`);
-      continue;
-    }
-    if (text.sha256 && createHash('sha256').update(bytes).digest('hex') !== text.sha256) {
-      report(
-        `${where}: data/${text.file} does not match its sha256; the texts must stay byte for byte as published`,
-      );
-    }
-    let body: string;
-    try {
-      body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      report(`${where}: data/${text.file} is not valid UTF-8`);
-      continue;
-    }
-    const indexed = indexLines(text.id, body);
-    locatable.set(text.id, indexed);
-    const lines = body.split('\n');
     checkTopics(
-      where,
+      `texts.json[${index}] (${text.id})`,
       text.sections.flatMap((s) => s.topics),
     );
-    let expectedFirst = 1;
-    for (const section of [...text.sections].sort((a, b) => a.lines[0] - b.lines[0])) {
-      const [first, last] = section.lines;
-      const sectionWhere = `${where} section ${section.id}`;
-      if (sectionDrafts.has(section.id)) report(`${sectionWhere}: section id is used twice`);
-      if (last < first || last > lines.length) {
-        report(
-          `${sectionWhere}: lines ${first}–${last} are not a range inside the text's ${lines.length} lines`,
-        );
-      }
-      if (first !== expectedFirst) {
-        report(
-          `${sectionWhere}: starts at line ${first} but line ${expectedFirst} comes next; sections must cover the text without gaps or overlaps`,
-        );
-      }
-      expectedFirst = Math.max(expectedFirst, last + 1);
-      sectionDrafts.set(section.id, {
-        id: section.id,
-        textId: text.id,
-        heading: section.heading,
-        topics: section.topics,
-        firstLine: first,
-        lastLine: last,
-        words: countWords(lines.slice(first - 1, last).join('\n')),
-      });
-    }
-    if (expectedFirst !== lines.length + 1) {
-      report(`${where}: sections end at line ${expectedFirst - 1} but the text has ${lines.length} lines`);
-    }
-    textDrafts.push({
-      id: text.id,
-      title: text.title,
-      kind: text.kind,
-      summary: text.summary,
-      body,
-      lines,
-      lineStarts: indexed.lineStarts,
-      words: indexed.words,
-      sectionIds: text.sections.map((s) => s.id),
-    });
   }
+  const sectionDrafts = checked.sections;
 
   // The schedule: every section read exactly once, sessions numbered 1..n.
   const sessionOfSection = new Map<string, number>();
@@ -181,7 +108,7 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
     sectionById.set(id, { ...draft, session: sessionOfSection.get(id) ?? 0 });
 
   const passage = (textId: string, quote: string, location: Location): Passage | undefined => {
-    const text = locatable.get(textId);
+    const text = checked.textById.get(textId);
     const section = [...sectionById.values()].find(
       (s) => s.textId === textId && s.firstLine <= location.startLine && location.startLine <= s.lastLine,
     );
@@ -208,7 +135,7 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
       report(`${where}: quote is ${excerpt.quote.length} characters; excerpts are ${min}–${max}`);
     }
     const section = sectionById.get(excerpt.section);
-    const text = locatable.get(excerpt.text);
+    const text = checked.textById.get(excerpt.text);
     if (!text) {
       if (textsRaw) report(`${where}: unknown text "${excerpt.text}"`);
       continue;
@@ -217,12 +144,20 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
       if (textsRaw) report(`${where}: "${excerpt.section}" is not a section of ${excerpt.text}`);
       continue;
     }
-    const found = locateQuote(text, excerpt.quote, { first: section.firstLine, last: section.lastLine });
+    const found = locateQuote(text.locatable, excerpt.quote, {
+      first: section.firstLine,
+      last: section.lastLine,
+    });
     if (typeof found === 'string') {
       report(
         `${where}: quote ${FAILURE_TEXT[found]} ${excerpt.text} lines ${section.firstLine}–${section.lastLine}`,
       );
       continue;
+    }
+    if (!soleWriter(text, found.startLine, found.endLine)) {
+      report(
+        `${where}: lines ${found.startLine}–${found.endLine} are by more than one writer; an excerpt is one writer's words`,
+      );
     }
     const located = passage(excerpt.text, excerpt.quote, found);
     if (!located) continue;
@@ -231,57 +166,22 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
   }
 
   // Cruxes.
-  const cruxById = new Map<string, Crux>();
+  const sessionOfLine = (textId: string, line: number) =>
+    [...sectionById.values()].find((s) => s.textId === textId && s.firstLine <= line && line <= s.lastLine)
+      ?.session;
+  const cruxes = checkCruxes(cruxesRaw ?? [], {
+    textById: checked.textById,
+    sessionOfLine,
+    passage,
+    sessionNumbers: scheduleRaw ? sessionNumbers : undefined,
+    checkTopics,
+    report,
+    failureText: FAILURE_TEXT,
+  });
+  const cruxById = new Map(cruxes.map((crux) => [crux.id, crux]));
   const cruxesPerSession = new Map<number, number>();
-  for (const [index, crux] of (cruxesRaw ?? []).entries()) {
-    const where = `cruxes.json[${index}] (${crux.id})`;
-    if (cruxById.has(crux.id)) report(`${where}: crux id is used twice`);
-    checkTopics(where, crux.topics);
-    if (scheduleRaw && !sessionNumbers.has(crux.session))
-      report(`${where}: session ${crux.session} does not exist`);
-    const positions: Position[] = [];
-    const positionIds = new Set<string>();
-    let quotesFromOwnSession = 0;
-    for (const position of crux.positions) {
-      const positionWhere = `${where} position ${position.id}`;
-      if (positionIds.has(position.id)) report(`${positionWhere}: position id is used twice in this crux`);
-      positionIds.add(position.id);
-      if (!isOneSentence(position.statement)) report(`${positionWhere}: the statement must be one sentence`);
-      const quotes: Passage[] = [];
-      for (const [quoteIndex, quote] of position.quotes.entries()) {
-        const quoteWhere = `${positionWhere} quote ${quoteIndex + 1}`;
-        const { min, max } = CORPUS_RULES.cruxQuoteChars;
-        if (quote.quote.length < min || quote.quote.length > max) {
-          report(`${quoteWhere}: ${quote.quote.length} characters; supporting quotes are ${min}–${max}`);
-        }
-        const text = locatable.get(quote.text);
-        if (!text) {
-          if (textsRaw) report(`${quoteWhere}: unknown text "${quote.text}"`);
-          continue;
-        }
-        const found = locateQuote(text, quote.quote);
-        if (typeof found === 'string') {
-          report(`${quoteWhere}: quote ${FAILURE_TEXT[found]} ${quote.text}`);
-          continue;
-        }
-        const located = passage(quote.text, quote.quote, found);
-        if (!located) continue;
-        if (located.session > crux.session) {
-          report(
-            `${quoteWhere}: comes from session ${located.session}, after the crux's session ${crux.session}; a crux may not spoil later readings`,
-          );
-        }
-        if (located.session === crux.session) quotesFromOwnSession++;
-        quotes.push(located);
-      }
-      positions.push({ id: position.id, label: position.label, statement: position.statement, quotes });
-    }
-    if (textsRaw && scheduleRaw && quotesFromOwnSession === 0) {
-      report(`${where}: no supporting quote comes from session ${crux.session}'s reading`);
-    }
-    cruxById.set(crux.id, { ...crux, positions });
+  for (const crux of cruxes)
     cruxesPerSession.set(crux.session, (cruxesPerSession.get(crux.session) ?? 0) + 1);
-  }
 
   // Every session needs enough material for a week.
   for (const number of sessionNumbers) {
@@ -303,7 +203,7 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
     return { ok: false, problems };
   }
 
-  const texts: Text[] = textDrafts.map(({ sectionIds, ...text }) => ({
+  const texts: Text[] = checked.texts.map(({ sectionIds, locatable: _index, ...text }) => ({
     ...text,
     sections: sectionIds.flatMap((id) => sectionById.get(id) ?? []),
   }));
@@ -315,6 +215,7 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
       sections,
       readings: groupReadings(sections),
       words: sections.reduce((sum, s) => sum + s.words, 0),
+      ...(session.note ? { note: session.note } : {}),
     };
   });
   return {
@@ -324,7 +225,7 @@ export function buildCorpus(raw: RawCorpus): BuildResult {
       texts,
       sessions,
       excerpts: [...excerptById.values()],
-      cruxes: [...cruxById.values()],
+      cruxes,
       topicById,
       textById: new Map(texts.map((t) => [t.id, t])),
       sectionById,
@@ -347,11 +248,6 @@ function groupReadings(sections: readonly Section[]): Reading[] {
     }
   }
   return readings;
-}
-
-/** One sentence: ends a sentence, and no sentence ends before that. */
-function isOneSentence(statement: string): boolean {
-  return endsSentence(statement) && !/[.!?…]["'”’)\]]*\s+[A-Z]/u.test(statement);
 }
 
 /**

@@ -34,6 +34,22 @@ export interface Section {
   readonly session: number;
 }
 
+/**
+ * Someone who wrote part of a text. Anonymous unless the text itself names them: the texts are comment
+ * threads, so Crux says where a view is argued and by whom in the thread ("a commenter"), never a guessed name.
+ */
+export interface Writer {
+  readonly id: string;
+  readonly description: string;
+}
+
+/** A run of lines of one text written by one writer. Voices tile each text. */
+export interface Voice {
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly writer: Writer;
+}
+
 /** One of the texts, byte for byte as shipped in `data/texts/`, split into lines (paragraphs). */
 export interface Text {
   readonly id: string;
@@ -47,6 +63,9 @@ export interface Text {
   readonly lineStarts: readonly number[];
   readonly words: number;
   readonly sections: readonly Section[];
+  readonly writers: readonly Writer[];
+  /** Who wrote each line, in line order. */
+  readonly voices: readonly Voice[];
 }
 
 /** The part of one text a session reads: consecutive sections of that text, in reading order. */
@@ -63,6 +82,8 @@ export interface Session {
   readonly sections: readonly Section[];
   readonly readings: readonly Reading[];
   readonly words: number;
+  /** Shown before the readings: the essay these comments answer, when the corpus does not include it. */
+  readonly note?: string;
 }
 
 /** A verbatim passage of a text, located. */
@@ -81,12 +102,23 @@ export interface Excerpt extends Passage {
   readonly topics: readonly string[];
 }
 
+/** Lines of a text where someone argues a position, and who wrote them. */
+export interface Argued {
+  readonly textId: string;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly writer: Writer;
+}
+
 /** One side of a crux, backed by the passages that argue it. */
 export interface Position {
   readonly id: string;
   /** Short enough to be a native poll answer (55 characters). */
   readonly label: string;
   readonly statement: string;
+  /** Where the people who hold this position argue it, each by one writer; no writer holds two sides. */
+  readonly heldBy: readonly Argued[];
+  /** Verbatim, each from one of the `heldBy` ranges. */
   readonly quotes: readonly Passage[];
 }
 

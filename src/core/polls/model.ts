@@ -1,4 +1,8 @@
 import type { Corpus, Crux } from '../corpus/types.js';
+import { UserError } from '../errors.js';
+import type { Ballot, PollPhase, PollProblem, PollRecord, PollStyle, PollSummary } from './schema.js';
+
+export type { Ballot, PollPhase, PollProblem, PollRecord, PollStyle, PollSummary } from './schema.js';
 
 /**
  * A position poll on a crux as plain data, and every change to it as a pure function. Votes live in the
@@ -6,74 +10,11 @@ import type { Corpus, Crux } from '../corpus/types.js';
  * count twice, and closing and voting are ordered by the same per-poll serialization in src/state.
  */
 
-/** When in the week a poll asks: before the discussion, or after it. */
-export type PollPhase = 'before' | 'after';
-/** A poll the bot runs with buttons (anonymous, with credence), or a native Discord poll (voters visible). */
-export type PollStyle = 'buttons' | 'native';
-
 /** The choice for members who have not made up their mind; the others are the crux's position ids. */
 export const UNSURE = 'unsure';
 
 /** Credence is a percentage in steps of ten. */
 export const CREDENCE_STEPS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100] as const;
-
-/** One member's answer. */
-export interface Ballot {
-  /** A position id of the crux, or `UNSURE`. */
-  readonly choice: string;
-  /** How sure, 0–100 in steps of 10; absent until the member says. */
-  readonly credence?: number;
-  readonly at: number;
-}
-
-/** Why a poll could not be shown or announced at its close. */
-export type PollProblem = 'message-missing' | 'channel-missing' | 'no-permission' | 'rejected';
-
-export interface PollRecord {
-  readonly id: string;
-  readonly guildId: string;
-  readonly channelId: string;
-  readonly cruxId: string;
-  readonly phase: PollPhase;
-  readonly style: PollStyle;
-  /** Totals stay hidden until the poll closes. */
-  readonly hideResults: boolean;
-  /** The member who opened it; null when the reading schedule did. */
-  readonly openedBy: string | null;
-  /** The weekly session it belongs to, for polls the schedule opens. */
-  readonly session?: number;
-  readonly createdAt: number;
-  readonly closesAt: number;
-  /**
-   * opening: recorded, its message being posted (a crash here is recovered by finding the message);
-   * open: taking votes; closing: no more votes, the result being announced; closed: done.
-   */
-  readonly status: 'opening' | 'open' | 'closing' | 'closed';
-  readonly messageId?: string;
-  readonly ballots: Readonly<Record<string, Ballot>>;
-  readonly closedAt?: number;
-  /** Who closed it: a member id, or null at its deadline. */
-  readonly closedBy?: string | null;
-  /** The results post: claimed before posting, its message id once posted. */
-  readonly results?: { readonly claimedAt: number; readonly messageId?: string };
-  readonly problem?: PollProblem;
-  /**
-   * Members who deleted their data while this native poll was open: Discord still lists their vote, so the
-   * count at the close leaves them out unless they vote again.
-   */
-  readonly forgotten?: readonly string[];
-}
-
-/** A poll as its server's record lists it: enough to schedule its close and to list it. */
-export interface PollSummary {
-  readonly id: string;
-  readonly cruxId: string;
-  readonly phase: PollPhase;
-  readonly status: PollRecord['status'];
-  readonly createdAt: number;
-  readonly closesAt: number;
-  readonly session?: number;
-}
 
 /** The summary a server's record keeps of a poll. */
 export function summarize(poll: PollRecord): PollSummary {
@@ -88,8 +29,20 @@ export function summarize(poll: PollRecord): PollSummary {
   };
 }
 
+/** A new poll id: eight base-36 characters, short enough for custom ids and for typing. */
+export function newPollId(random: () => number): string {
+  return Math.floor(random() * 36 ** 8)
+    .toString(36)
+    .padStart(8, '0');
+}
+
+/** Whether text can be a poll id; anything else a member types cannot name a poll. */
+export function isPollId(text: string): boolean {
+  return /^[0-9a-z]{8}$/u.test(text);
+}
+
 /** A poll that cannot be made or changed as asked, with what to do instead. */
-export class PollError extends Error {
+export class PollError extends UserError {
   override name = 'PollError';
 }
 

@@ -1,5 +1,5 @@
+import { defineComponent, param } from '../components.js';
 import type { Corpus, Crux, Passage } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { blockQuote, describeLocation, literal } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
 import { type Button, CRUX_COLOR, type Embed, type Reply } from '../reply.js';
@@ -7,7 +7,12 @@ import { oneLine, truncateAtSentence } from '../text.js';
 
 /** The /crux command's name and component actions, shared by the command module and these layouts. */
 export const CRUX_COMMAND = 'crux';
-export const CRUX_ACTIONS = { quotes: 'quotes', discuss: 'discuss' } as const;
+/** The Quotes button (and its page buttons) and the Discuss button of a crux. */
+export const cruxQuotes = defineComponent(CRUX_COMMAND, 'quotes', {
+  c: param.slug(),
+  p: param.int(0, 999).optional(),
+});
+export const cruxDiscuss = defineComponent(CRUX_COMMAND, 'discuss', { c: param.slug() });
 
 /** How much of a supporting quote the crux card shows; the Quotes button shows them in full. */
 const QUOTE_OPENING_CHARS = 160;
@@ -64,7 +69,7 @@ export function cruxEmbed(corpus: Corpus, crux: Crux, note?: string): Embed {
 export function quotesButton(crux: Crux): Button {
   return {
     type: 'button',
-    customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.quotes, { c: crux.id }),
+    customId: cruxQuotes.id({ c: crux.id }),
     label: 'Quotes',
     style: 'primary',
   };
@@ -79,7 +84,7 @@ export function cruxReply(corpus: Corpus, crux: Crux, note?: string): Reply {
         quotesButton(crux),
         {
           type: 'button',
-          customId: encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.discuss, { c: crux.id }),
+          customId: cruxDiscuss.id({ c: crux.id }),
           label: 'Discuss',
           style: 'secondary',
         },
@@ -98,7 +103,7 @@ export function cruxQuotesReply(corpus: Corpus, crux: Crux, page: number): Reply
     title: `Quotes: ${crux.question}`,
     pages: paginate(blocks),
     page,
-    pageId: (n) => encodeCustomId(CRUX_COMMAND, CRUX_ACTIONS.quotes, { c: crux.id, p: n }),
+    pageId: (n) => cruxQuotes.id({ c: crux.id, p: n }),
     footer: `Crux ${crux.id}`,
   });
 }

@@ -1,11 +1,13 @@
-import { encodeCustomId } from '../custom-id.js';
+import { defineComponent } from '../components.js';
 import type { Attachment } from '../reply.js';
 import { notice, type Reply } from '../reply.js';
 
 /** Replies of /export and /data: a server's data out, a member's data deleted. */
 
 export const DATA_COMMAND = 'data';
-export const DATA_ACTIONS = { confirm: 'delete-confirm', cancel: 'delete-cancel' } as const;
+/** The buttons confirming or cancelling /data delete-me. */
+export const dataDeleteConfirm = defineComponent(DATA_COMMAND, 'delete-confirm', {});
+export const dataDeleteCancel = defineComponent(DATA_COMMAND, 'delete-cancel', {});
 
 /** /export: the files, privately, with what they hold. */
 export function exportReply(files: readonly Attachment[], votes: number, pseudonyms: boolean): Reply {
@@ -30,13 +32,13 @@ export function confirmDeleteReply(): Reply {
       [
         {
           type: 'button',
-          customId: encodeCustomId(DATA_COMMAND, DATA_ACTIONS.confirm),
+          customId: dataDeleteConfirm.id({}),
           label: 'Delete my data',
           style: 'danger',
         },
         {
           type: 'button',
-          customId: encodeCustomId(DATA_COMMAND, DATA_ACTIONS.cancel),
+          customId: dataDeleteCancel.id({}),
           label: 'Keep it',
           style: 'secondary',
         },

@@ -1,14 +1,39 @@
+import { defineComponent, param } from '../components.js';
+import { ID_IN_BUTTONS_MAX } from '../corpus/schema.js';
 import type { Corpus, Excerpt, Passage, Topic } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { describeScope, type ExcerptScope } from '../excerpts.js';
 import { blockQuote, describeLocation, literal, readingTimeLabel } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
 import { type Button, CRUX_COLOR, type Embed, notice, type Reply } from '../reply.js';
-import { passageParams } from './passage-ref.js';
+import { PASSAGE_PARAMS, passageParams } from './passage-ref.js';
 
 /** The /excerpt command's name and component actions, shared by the command module and these layouts. */
 export const EXCERPT_COMMAND = 'excerpt';
-export const EXCERPT_ACTIONS = { another: 'another', context: 'context', discuss: 'discuss' } as const;
+
+/**
+ * Another: the next excerpt of the same scope, every bound of it included (a session, or the sessions the
+ * group had reached, `u`), so the button can never reach past what the command that made it could show.
+ * `v` keeps a private preview private.
+ */
+export const excerptAnother = defineComponent(
+  EXCERPT_COMMAND,
+  'another',
+  {
+    s: param.int(1, 999).optional(),
+    u: param.int(1, 999).optional(),
+    x: param.slug(ID_IN_BUTTONS_MAX).optional(),
+    t: param.slug(ID_IN_BUTTONS_MAX).optional(),
+    v: param.flag(),
+    q: param.text(100).optional(),
+  },
+  { shrink: 'q' },
+);
+/** Context (and its page buttons, `p`) and Discuss, on a passage. */
+export const excerptContext = defineComponent(EXCERPT_COMMAND, 'context', {
+  ...PASSAGE_PARAMS,
+  p: param.int(0, 999).optional(),
+});
+export const excerptDiscuss = defineComponent(EXCERPT_COMMAND, 'discuss', PASSAGE_PARAMS);
 
 /** Paragraphs of context shown on each side of a passage. */
 const CONTEXT_PARAGRAPHS = 2;
@@ -23,28 +48,30 @@ export interface ExcerptView {
 
 /** The custom id of the Another button for a scope. */
 export function anotherId(scope: ExcerptScope, ephemeral: boolean): string {
-  return encodeCustomId(
-    EXCERPT_COMMAND,
-    EXCERPT_ACTIONS.another,
-    { s: scope.session, x: scope.textId, t: scope.topicId, v: ephemeral ? 1 : undefined, q: scope.query },
-    'q',
-  );
+  return excerptAnother.id({
+    s: scope.session,
+    u: scope.through,
+    x: scope.textId,
+    t: scope.topicId,
+    v: ephemeral,
+    q: scope.query,
+  });
 }
 
 /** The scope an Another button carries. */
-export function scopeFromParams(params: Readonly<Record<string, string>>): {
+export function scopeFromParams(params: NonNullable<ReturnType<typeof excerptAnother.parse>>): {
   scope: ExcerptScope;
   ephemeral: boolean;
 } {
-  const session = Number.parseInt(params.s ?? '', 10);
   return {
     scope: {
-      ...(Number.isFinite(session) ? { session } : {}),
-      ...(params.x ? { textId: params.x } : {}),
-      ...(params.t ? { topicId: params.t } : {}),
-      ...(params.q ? { query: params.q } : {}),
+      ...(params.s !== undefined ? { session: params.s } : {}),
+      ...(params.u !== undefined ? { through: params.u } : {}),
+      ...(params.x !== undefined ? { textId: params.x } : {}),
+      ...(params.t !== undefined ? { topicId: params.t } : {}),
+      ...(params.q !== undefined ? { query: params.q } : {}),
     },
-    ephemeral: params.v === '1',
+    ephemeral: params.v,
   };
 }
 
@@ -77,7 +104,7 @@ export function excerptEmbed(corpus: Corpus, passage: Passage | Excerpt, note?: 
 export function contextButton(passage: Passage): Button {
   return {
     type: 'button',
-    customId: encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.context, passageParams(passage)),
+    customId: excerptContext.id(passageParams(passage)),
     label: 'Context',
     style: 'secondary',
   };
@@ -93,7 +120,7 @@ export function excerptReply(corpus: Corpus, view: ExcerptView): Reply {
   if (!view.ephemeral) {
     buttons.push({
       type: 'button',
-      customId: encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.discuss, passageParams(view.passage)),
+      customId: excerptDiscuss.id(passageParams(view.passage)),
       label: 'Discuss',
       style: 'secondary',
     });
@@ -162,7 +189,7 @@ export function contextReply(corpus: Corpus, passage: Passage, page: number | un
     title: `Context: ${section.heading}`,
     pages,
     page: page ?? passagePage,
-    pageId: (n) => encodeCustomId(EXCERPT_COMMAND, EXCERPT_ACTIONS.context, { ...params, p: n }),
+    pageId: (n) => excerptContext.id({ ...params, p: n }),
     footer: `${text.title}, paragraphs ${first}–${last} of ${text.lines.length}`,
   });
 }

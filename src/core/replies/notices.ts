@@ -1,11 +1,10 @@
 import type { Corpus } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { listAnd, literal, localTime } from '../format.js';
 import { progressBar, sessionsDone } from '../progress.js';
 import { type Button, CRUX_COLOR, type Reply } from '../reply.js';
 import type { Notice, Schedule } from '../schedule/plan.js';
-import { SCHEDULE_ACTIONS, SCHEDULE_COMMAND } from './schedule.js';
-import { PROGRESS_ACTIONS, PROGRESS_COMMAND } from './session.js';
+import { scheduleView } from './schedule.js';
+import { progressView } from './session.js';
 
 /**
  * The notices a schedule owes its channel: sessions missed, and the wrap-up. Each carries a button (the
@@ -15,9 +14,7 @@ import { PROGRESS_ACTIONS, PROGRESS_COMMAND } from './session.js';
 
 /** The custom id of a notice's button. */
 export function noticeButtonId(notice: Notice): string {
-  return notice.kind === 'missed'
-    ? encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.view, { n: notice.id })
-    : encodeCustomId(PROGRESS_COMMAND, PROGRESS_ACTIONS.view, { n: notice.id });
+  return notice.kind === 'missed' ? scheduleView.id({ n: notice.id }) : progressView.id({ n: notice.id });
 }
 
 function noticeButton(notice: Notice): Button {

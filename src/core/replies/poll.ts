@@ -1,5 +1,5 @@
+import { defineComponent, param } from '../components.js';
 import type { Corpus, Crux } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { literal, localTime } from '../format.js';
 import {
   type Ballot,
@@ -17,13 +17,19 @@ import { positionLetter } from './crux.js';
 
 /** The /poll command's name and the actions of its buttons and selects. */
 export const POLL_COMMAND = 'poll';
-export const POLL_ACTIONS = {
-  vote: 'vote',
-  credence: 'sure',
-  retract: 'retract',
-  mine: 'mine',
-  close: 'close',
-} as const;
+/** A position (or Unsure) pressed on a poll. */
+export const pollVote = defineComponent(POLL_COMMAND, 'vote', { p: param.slug(), c: param.slug() });
+/** How sure a member is, chosen from a select on their private confirmation. */
+export const pollCredence = defineComponent(
+  POLL_COMMAND,
+  'sure',
+  { p: param.slug() },
+  { value: param.int(0, 100) },
+);
+export const pollRetract = defineComponent(POLL_COMMAND, 'retract', { p: param.slug() });
+/** My answer; `r` marks the one on a results post (its custom id finds the post after a crash). */
+export const pollMine = defineComponent(POLL_COMMAND, 'mine', { p: param.slug(), r: param.flag() });
+export const pollClose = defineComponent(POLL_COMMAND, 'close', { p: param.slug() });
 
 /** "A. It works today", or "Unsure". */
 export function choiceName(crux: Crux, choice: string): string {
@@ -41,7 +47,7 @@ const PHASE_TITLE = { before: 'before the discussion', after: 'after the discuss
 
 /** The Close button on a button poll's message. */
 export function closeButtonId(pollId: string): string {
-  return encodeCustomId(POLL_COMMAND, POLL_ACTIONS.close, { p: pollId });
+  return pollClose.id({ p: pollId });
 }
 
 /**
@@ -54,7 +60,7 @@ export function pollMessageMarker(poll: Pick<PollRecord, 'id' | 'style'>): strin
 
 /** The My answer button on a results post; its custom id marks the post for recovery after a crash. */
 export function resultsMarkerId(pollId: string): string {
-  return encodeCustomId(POLL_COMMAND, POLL_ACTIONS.mine, { p: pollId, r: 1 });
+  return pollMine.id({ p: pollId, r: true });
 }
 
 /**
@@ -67,7 +73,7 @@ export function pollMessage(poll: PollRecord, crux: Crux, current: Tally): Reply
   const header = `Position poll, ${PHASE_TITLE[poll.phase]}${poll.session ? ` · session ${poll.session}` : ''}`;
   const mine: Button = {
     type: 'button',
-    customId: encodeCustomId(POLL_COMMAND, POLL_ACTIONS.mine, { p: poll.id }),
+    customId: pollMine.id({ p: poll.id, r: false }),
     label: 'My answer',
     style: 'secondary',
   };
@@ -98,7 +104,7 @@ export function pollMessage(poll: PollRecord, crux: Crux, current: Tally): Reply
     : `Closed ${localTime(new Date(poll.closedAt ?? poll.closesAt))}.`;
   const voteButtons: Button[] = pollChoices(crux).map((choice, i) => ({
     type: 'button',
-    customId: encodeCustomId(POLL_COMMAND, POLL_ACTIONS.vote, { p: poll.id, c: choice.id }),
+    customId: pollVote.id({ p: poll.id, c: choice.id }),
     label: choice.id === UNSURE ? 'Unsure' : `${positionLetter(i)}. ${choice.label}`,
     style: choice.id === UNSURE ? 'secondary' : 'primary',
   }));
@@ -170,7 +176,7 @@ export function voteReply(crux: Crux, poll: PollRecord, outcome: VoteOutcome): R
                 [
                   {
                     type: 'select' as const,
-                    customId: encodeCustomId(POLL_COMMAND, POLL_ACTIONS.credence, { p: poll.id }),
+                    customId: pollCredence.id({ p: poll.id }),
                     placeholder: 'How sure are you? (optional)',
                     options: CREDENCE_STEPS.map((step) => ({
                       label: `${step}% sure`,
@@ -183,7 +189,7 @@ export function voteReply(crux: Crux, poll: PollRecord, outcome: VoteOutcome): R
           [
             {
               type: 'button',
-              customId: encodeCustomId(POLL_COMMAND, POLL_ACTIONS.retract, { p: poll.id }),
+              customId: pollRetract.id({ p: poll.id }),
               label: 'Take back my answer',
               style: 'secondary',
             },
@@ -278,6 +284,13 @@ export function pollListReply(corpus: Corpus, polls: readonly PollSummary[], now
 }
 
 /** Said to the facilitator who opened a poll. */
+/** Discord did not answer while the poll was posted: it is saved, and recovery posts it (or finds it) once. */
+export function pollPendingReply(poll: PollRecord, crux: Crux): Reply {
+  return notice(
+    `Discord did not answer while I posted the poll on “${literal(crux.question)}” (\`${poll.id}\`). It is saved and will appear in <#${poll.channelId}> within a few minutes; there is no need to open it again.`,
+  );
+}
+
 export function pollOpenedReply(poll: PollRecord, crux: Crux): Reply {
   const closes = new Date(poll.closesAt);
   return notice(

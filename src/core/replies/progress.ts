@@ -1,11 +1,10 @@
 import type { Corpus } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { literal } from '../format.js';
 import { progressBar, sessionsDone, textCoverage } from '../progress.js';
 import { CRUX_COLOR, notice, type Reply } from '../reply.js';
 import type { Schedule } from '../schedule/plan.js';
 import { nextSessionSentence } from './schedule.js';
-import { PROGRESS_ACTIONS, PROGRESS_COMMAND } from './session.js';
+import { progressUndo } from './session.js';
 
 /** /progress: sessions done, the texts and sections covered, and what comes next. */
 export function progressReply(
@@ -93,7 +92,7 @@ export function checkedInReply(
       [
         {
           type: 'button',
-          customId: encodeCustomId(PROGRESS_COMMAND, PROGRESS_ACTIONS.undo, { s: session }),
+          customId: progressUndo.id({ s: session }),
           label: 'Take it back',
           style: 'secondary',
         },

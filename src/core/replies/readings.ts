@@ -1,5 +1,6 @@
 import type { Corpus, Session } from '../corpus/types.js';
 import { literal, readingTimeLabel } from '../format.js';
+import type { CommandMentions } from '../mentions.js';
 import { CRUX_COLOR, type Embed } from '../reply.js';
 import { oneLine, truncateAtSentence } from '../text.js';
 
@@ -28,8 +29,8 @@ export function readingLines(corpus: Corpus, session: Session): string[] {
   );
 }
 
-/** The kickoff's readings: headline, sections and the opening words of each. */
-export function readingsEmbed(corpus: Corpus, session: Session): Embed {
+/** The kickoff's readings: the session's note, headline, sections and opening words of each, and where to read them. */
+export function readingsEmbed(corpus: Corpus, session: Session, mentions: CommandMentions): Embed {
   const blocks = session.readings.map((reading) => {
     const text = corpus.textById.get(reading.textId);
     const first = reading.sections[0];
@@ -42,8 +43,12 @@ export function readingsEmbed(corpus: Corpus, session: Session): Embed {
   });
   return {
     title: `Session ${session.number} of ${corpus.sessions.length}: ${session.title}`,
-    description: blocks.join('\n\n'),
-    footer: `${session.words.toLocaleString('en')} words in all · press “I’ve read it” once you have read them`,
+    description: [
+      ...(session.note ? [`*${literal(session.note)}*`] : []),
+      ...blocks,
+      `Read them here with ${mentions.mention('read')}, page by page or as an e-book, then press **I’ve read it**.`,
+    ].join('\n\n'),
+    footer: `${session.words.toLocaleString('en')} words in all`,
     color: CRUX_COLOR,
   };
 }

@@ -1,5 +1,5 @@
+import { defineComponent, param } from '../components.js';
 import type { Corpus } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { literal, localTime } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
 import { CRUX_COLOR, notice, type Reply } from '../reply.js';
@@ -15,12 +15,15 @@ import { pauseReasonText } from './session.js';
 
 /** The /schedule command's name and its confirmation button. */
 export const SCHEDULE_COMMAND = 'schedule';
-export const SCHEDULE_ACTIONS = {
-  confirmReset: 'reset-confirm',
-  cancelReset: 'reset-cancel',
-  showPage: 'show',
-  view: 'view',
-} as const;
+/** The page buttons of /schedule show. */
+export const scheduleShowPage = defineComponent(SCHEDULE_COMMAND, 'show', { p: param.int(0, 999) });
+/** The button on a "missed" notice: the schedule, privately. `n` names the notice it sits on. */
+export const scheduleView = defineComponent(SCHEDULE_COMMAND, 'view', { n: param.slug(60).optional() });
+/** Start over: confirmed once for the schedule revision `r` it was asked about. */
+export const scheduleResetConfirm = defineComponent(SCHEDULE_COMMAND, 'reset-confirm', {
+  r: param.int(0, 1_000_000_000).optional(),
+});
+export const scheduleResetCancel = defineComponent(SCHEDULE_COMMAND, 'reset-cancel', {});
 
 /** "Tuesdays at 19:00 (Europe/Berlin) in #reading". */
 export function describeRhythm(schedule: Schedule): string {
@@ -79,7 +82,7 @@ export function setupReply(corpus: Corpus, schedule: Schedule, replaced: boolean
 /** What the weekly polls are, in a sentence. */
 export function weeklyPollsSentence(settings: ScheduleSettings): string {
   const after = settings.afterPollHours ?? DEFAULT_AFTER_POLL_HOURS;
-  switch (settings.polls ?? 'before') {
+  switch (settings.polls) {
     case 'off':
       return 'No weekly position polls (`/schedule polls` turns them on).';
     case 'before':
@@ -125,7 +128,7 @@ export function showScheduleReply(corpus: Corpus, schedule: Schedule | null, pag
     title: 'Reading schedule',
     pages: paginate([header, ...blocks]),
     page,
-    pageId: (n) => encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.showPage, { p: n }),
+    pageId: (n) => scheduleShowPage.id({ p: n }),
   });
 }
 
@@ -135,7 +138,7 @@ export function changedReply(corpus: Corpus, schedule: Schedule, what: string): 
 }
 
 /** Asks before starting the schedule over, privately. */
-export function confirmResetReply(): Reply {
+export function confirmResetReply(resets: number): Reply {
   return {
     content:
       'Start the reading schedule over from session 1? The record of what was posted is cleared; what the group has covered (`/progress`) stays.',
@@ -143,13 +146,13 @@ export function confirmResetReply(): Reply {
       [
         {
           type: 'button',
-          customId: encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.confirmReset),
+          customId: scheduleResetConfirm.id({ r: resets }),
           label: 'Start over',
           style: 'danger',
         },
         {
           type: 'button',
-          customId: encodeCustomId(SCHEDULE_COMMAND, SCHEDULE_ACTIONS.cancelReset),
+          customId: scheduleResetCancel.id({}),
           label: 'Keep it',
           style: 'secondary',
         },

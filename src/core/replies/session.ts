@@ -1,7 +1,8 @@
 import { listPermissions, SCHEDULE_CHANNEL_PERMISSIONS } from '../access.js';
+import { defineComponent, param } from '../components.js';
 import type { Corpus, Crux, Excerpt, Session } from '../corpus/types.js';
-import { encodeCustomId } from '../custom-id.js';
 import { literal, localTime } from '../format.js';
+import type { CommandMentions } from '../mentions.js';
 import type { Reply } from '../reply.js';
 import type { PauseReason } from '../schedule/plan.js';
 import { cruxEmbed, quotesButton } from './crux.js';
@@ -10,14 +11,17 @@ import { readingHeadline, readingsEmbed } from './readings.js';
 
 /** The /progress command's name and the check-in actions of the kickoff post. */
 export const PROGRESS_COMMAND = 'progress';
-export const PROGRESS_ACTIONS = { checkIn: 'checkin', undo: 'uncheck', view: 'view' } as const;
+/** I've read it, Take it back, and the wrap-up's "Our progress" (`n` names the notice it sits on). */
+export const progressCheckIn = defineComponent(PROGRESS_COMMAND, 'checkin', { s: param.int(1, 999) });
+export const progressUndo = defineComponent(PROGRESS_COMMAND, 'uncheck', { s: param.int(1, 999) });
+export const progressView = defineComponent(PROGRESS_COMMAND, 'view', { n: param.slug(60).optional() });
 
 /**
  * The custom id of a session's "I've read it" button. It is unique to the session, so after a crash the
  * scheduler recognises its own kickoff in the channel by it.
  */
 export function checkInId(session: number): string {
-  return encodeCustomId(PROGRESS_COMMAND, PROGRESS_ACTIONS.checkIn, { s: session });
+  return progressCheckIn.id({ s: session });
 }
 
 /**
@@ -30,12 +34,13 @@ export function kickoffReply(
   excerpt: Excerpt | undefined,
   crux: Crux | undefined,
   pingRoleId: string | undefined,
+  mentions: CommandMentions,
 ): Reply {
   return {
     content: `${pingRoleId ? `<@&${pingRoleId}> ` : ''}Session ${session.number} starts now: **${literal(session.title)}**.`,
     ...(pingRoleId ? { pingRoles: [pingRoleId] } : {}),
     embeds: [
-      readingsEmbed(corpus, session),
+      readingsEmbed(corpus, session, mentions),
       ...(excerpt ? [excerptEmbed(corpus, excerpt)] : []),
       ...(crux ? [cruxEmbed(corpus, crux)] : []),
     ],

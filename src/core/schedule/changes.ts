@@ -4,10 +4,11 @@ import {
   keep,
   type PauseReason,
   planFrom,
+  readDate,
   type Schedule,
   ScheduleError,
 } from './model.js';
-import { addWeeks, describeDate, instantOf, isValidDate } from './time.js';
+import { addWeeks, compareDates, describeDate, instantOf } from './time.js';
 
 /** A facilitator's changes to a schedule, as pure functions; each throws `ScheduleError` saying what to do instead. */
 
@@ -88,15 +89,14 @@ export function moveSession(
     );
   }
   assertNoPostInFlight(schedule, now);
-  if (!isValidDate(date))
-    throw new ScheduleError(`“${date}” is not a date. Write it as YYYY-MM-DD, like 2026-12-01.`);
+  readDate(date, now);
   const { time, zone } = schedule.settings;
   if (instantOf(date, time, zone).getTime() <= now.getTime()) {
     throw new ScheduleError(`${describeDate(date)} at ${time} has already passed. Pick a later date.`);
   }
   const before = schedule.dates[session - 1];
   const after = schedule.dates[session + 1];
-  if ((before && date <= before) || (after && date >= after)) {
+  if ((before && compareDates(date, before) <= 0) || (after && compareDates(date, after) >= 0)) {
     const window = [
       before ? `after ${describeDate(before)}` : undefined,
       after ? `before ${describeDate(after)}` : undefined,
@@ -138,7 +138,15 @@ export function resetSchedule(schedule: Schedule, totalSessions: number, now: Da
   assertNoPostInFlight(schedule, now);
   const { pause: _pause, ...rest } = schedule;
   return planFrom(
-    { ...rest, status: 'active', next: 1, sessions: {}, reminded: [], notices: [] },
+    {
+      ...rest,
+      status: 'active',
+      next: 1,
+      sessions: {},
+      reminded: [],
+      notices: [],
+      resets: schedule.resets + 1,
+    },
     1,
     totalSessions,
     now,

@@ -3,7 +3,6 @@ import {
   CLAIM_SETTLE_MS,
   dueAt,
   type Notice,
-  noticesOf,
   type Schedule,
   type SessionRecord,
   weeklyPhases,
@@ -28,35 +27,98 @@ export type DueAction =
   | { readonly kind: 'open-poll'; readonly session: number; readonly phase: 'before' | 'after' }
   | { readonly kind: 'wrap-up' };
 
-/** What is due at `now`, in the order to do it. */
-export function dueActions(schedule: Schedule, totalSessions: number, now: Date): DueAction[] {
+/**
+ * One thing the schedule will need the scheduler for, and from when: the one source of both what is due
+ * (its timers at or before now) and when to wake next (its earliest timer), so the two cannot disagree.
+ * `at` 0 means now.
+ */
+interface Timer {
+  readonly at: number;
+  readonly work:
+    | { readonly kind: 'notice'; readonly notice: Notice }
+    | { readonly kind: 'thread'; readonly session: number }
+    | { readonly kind: 'open-poll'; readonly session: number; readonly phase: 'before' | 'after' }
+    /** The next session: its reminder, its post (or, past the grace window, its miss), or its claim's recovery. */
+    | { readonly kind: 'session' }
+    | { readonly kind: 'wrap-up' };
+}
+
+function timers(schedule: Schedule, totalSessions: number): Timer[] {
   if (schedule.status === 'paused') return [];
-  const actions: DueAction[] = noticesOf(schedule).map((notice) => ({ kind: 'notice', notice }));
-  if (schedule.status === 'finished') return actions;
+  const list: Timer[] = schedule.notices.map((notice) => ({ at: 0, work: { kind: 'notice', notice } }));
+  if (schedule.status === 'finished') return list;
   const last = schedule.sessions[schedule.next - 1];
   if (last?.status === 'posted' && !last.threadId && !last.threadFailed)
-    actions.push({ kind: 'thread', session: schedule.next - 1 });
+    list.push({ at: 0, work: { kind: 'thread', session: schedule.next - 1 } });
   for (const phase of pendingPolls(schedule, totalSessions)) {
     const window = weeklyPollWindow(schedule, schedule.next - 1, phase, totalSessions);
-    if (window && now.getTime() >= window.opensAt)
-      actions.push({ kind: 'open-poll', session: schedule.next - 1, phase });
+    if (window)
+      list.push({ at: window.opensAt, work: { kind: 'open-poll', session: schedule.next - 1, phase } });
   }
+  const session = sessionTimer(schedule);
+  if (session !== undefined) list.push({ at: session, work: { kind: 'session' } });
+  else if (schedule.next > totalSessions && schedule.wrapUp && !schedule.wrapUp.postedAt) {
+    const { date } = schedule.wrapUp;
+    list.push({
+      at: instantOf(date, schedule.settings.time, schedule.settings.zone).getTime(),
+      work: { kind: 'wrap-up' },
+    });
+  }
+  return list;
+}
+
+/** When the next session needs the scheduler: its claim settling, its reminder, or its time. */
+function sessionTimer(schedule: Schedule): number | undefined {
+  const due = dueAt(schedule, schedule.next);
+  if (!due) return undefined;
+  const claim = schedule.sessions[schedule.next];
+  if (claim?.status === 'claimed') return claim.at + CLAIM_SETTLE_MS;
+  const lead = schedule.settings.reminderMinutes;
+  if (lead !== null && !schedule.reminded.includes(schedule.next)) return due.getTime() - lead * 60_000;
+  return due.getTime();
+}
+
+/** What is due at `now`, in the order to do it. */
+export function dueActions(schedule: Schedule, totalSessions: number, now: Date): DueAction[] {
+  return timers(schedule, totalSessions)
+    .filter((timer) => timer.at <= now.getTime())
+    .flatMap((timer): DueAction[] => {
+      switch (timer.work.kind) {
+        case 'session':
+          return sessionActions(schedule, totalSessions, now);
+        default:
+          return [timer.work];
+      }
+    });
+}
+
+/** The next instant something will be due, for the scheduler's wake-up index. */
+export function nextWakeAt(schedule: Schedule, totalSessions: number, now: Date): Date | undefined {
+  const times = timers(schedule, totalSessions).map((timer) => Math.max(timer.at, now.getTime()));
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
+
+/**
+ * What the next session's timer means now: recover its claim; remind; post it; or, for sessions whose time
+ * passed beyond the grace window while the bot was down, report them missed and post the first one still
+ * within it (and the wrap-up, once every session is accounted for).
+ */
+function sessionActions(schedule: Schedule, totalSessions: number, now: Date): DueAction[] {
+  const actions: DueAction[] = [];
   const missed: number[] = [];
   let forNext: DueAction | undefined;
   const grace = schedule.settings.graceMinutes * 60_000;
   for (let session = schedule.next; session <= totalSessions; session++) {
     const due = dueAt(schedule, session);
     if (!due) break;
-    // A claim is looked into at once, whatever the session's date now (a resume or a new setup may have
-    // moved it), and even beyond the grace window: the post may have gone out.
+    // A claim is looked into whatever the session's date now (a resume or a new setup may have moved it),
+    // and even beyond the grace window: the post may have gone out.
     if (schedule.sessions[session]?.status === 'claimed') {
       forNext = { kind: 'recover', session };
       break;
     }
     if (now < due) {
-      const lead = schedule.settings.reminderMinutes;
-      const remindFrom = lead === null ? undefined : due.getTime() - lead * 60_000;
-      if (remindFrom !== undefined && !schedule.reminded.includes(session) && now.getTime() >= remindFrom)
+      if (session === schedule.next && !schedule.reminded.includes(session))
         forNext = { kind: 'remind', session };
       break;
     }
@@ -68,60 +130,15 @@ export function dueActions(schedule: Schedule, totalSessions: number, now: Date)
   }
   if (missed.length > 0) actions.push({ kind: 'missed', sessions: missed });
   if (forNext) actions.push(forNext);
-  const allAccountedFor = schedule.next + missed.length > totalSessions;
   const wrapUp = schedule.wrapUp;
   if (
-    allAccountedFor &&
+    schedule.next + missed.length > totalSessions &&
     wrapUp &&
     !wrapUp.postedAt &&
     now >= instantOf(wrapUp.date, schedule.settings.time, schedule.settings.zone)
-  ) {
+  )
     actions.push({ kind: 'wrap-up' });
-  }
   return actions;
-}
-
-/**
- * The next instant something will be due, for the scheduler's wake-up index: now-ish for an owed notice, else
- * the next reminder, session or wrap-up.
- */
-export function nextWakeAt(schedule: Schedule, totalSessions: number, now: Date): Date | undefined {
-  if (schedule.status === 'paused') return undefined;
-  if (noticesOf(schedule).length > 0) return now;
-  if (schedule.status === 'finished') return undefined;
-  if (schedule.next > totalSessions) {
-    const wrapUp = schedule.wrapUp;
-    const pollOpens = pendingPolls(schedule, totalSessions).flatMap((phase) => {
-      const window = weeklyPollWindow(schedule, schedule.next - 1, phase, totalSessions);
-      return window ? [window.opensAt] : [];
-    });
-    const times = [
-      ...pollOpens,
-      ...(wrapUp && !wrapUp.postedAt
-        ? [instantOf(wrapUp.date, schedule.settings.time, schedule.settings.zone).getTime()]
-        : []),
-    ];
-    return times.length > 0 ? new Date(Math.min(...times)) : undefined;
-  }
-  const pollOpens = pendingPolls(schedule, totalSessions).flatMap((phase) => {
-    const window = weeklyPollWindow(schedule, schedule.next - 1, phase, totalSessions);
-    return window ? [window.opensAt] : [];
-  });
-  const session = sessionWakeAt(schedule);
-  const times = [...pollOpens, ...(session ? [session.getTime()] : [])];
-  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
-}
-
-/** When the next session needs the scheduler: its reminder, its time, or its claim settling. */
-function sessionWakeAt(schedule: Schedule): Date | undefined {
-  const due = dueAt(schedule, schedule.next);
-  if (!due) return undefined;
-  const claim = schedule.sessions[schedule.next];
-  if (claim?.status === 'claimed') return new Date(claim.at + CLAIM_SETTLE_MS);
-  const lead = schedule.settings.reminderMinutes;
-  if (lead !== null && !schedule.reminded.includes(schedule.next))
-    return new Date(due.getTime() - lead * 60_000);
-  return due;
 }
 
 /** The weekly polls of the latest posted session not yet opened (or skipped). */
@@ -231,7 +248,7 @@ export function recordMissed(schedule: Schedule, sessions: readonly number[], no
       session,
     );
   }
-  return { ...result, notices: [...noticesOf(result), notice] };
+  return { ...result, notices: [...result.notices, notice] };
 }
 
 /** The schedule is finished; the wrap-up is owed to the channel. */
@@ -240,7 +257,7 @@ export function recordWrapUp(schedule: Schedule, now: Date): Schedule {
     ...schedule,
     status: 'finished',
     wrapUp: schedule.wrapUp ? { ...schedule.wrapUp, postedAt: now.getTime() } : null,
-    notices: [...noticesOf(schedule), { kind: 'wrap-up', id: `wrap-up-${now.getTime()}` }],
+    notices: [...schedule.notices, { kind: 'wrap-up', id: `wrap-up-${now.getTime()}` }],
   };
 }
 
@@ -248,13 +265,13 @@ export function recordWrapUp(schedule: Schedule, now: Date): Schedule {
 export function attemptNotice(schedule: Schedule, noticeId: string, now: Date): Schedule {
   return {
     ...schedule,
-    notices: noticesOf(schedule).map((n) => (n.id === noticeId ? { ...n, attemptedAt: now.getTime() } : n)),
+    notices: schedule.notices.map((n) => (n.id === noticeId ? { ...n, attemptedAt: now.getTime() } : n)),
   };
 }
 
 /** The notice went out: it is no longer owed. */
 export function recordNotice(schedule: Schedule, noticeId: string): Schedule {
-  const owed = noticesOf(schedule);
+  const owed = schedule.notices;
   return owed.some((n) => n.id === noticeId)
     ? { ...schedule, notices: owed.filter((n) => n.id !== noticeId) }
     : schedule;

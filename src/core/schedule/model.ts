@@ -1,101 +1,62 @@
-import { addWeeks, instantOf, type LocalDate, type LocalTime, nextWeekdayAfter } from './time.js';
+import { UserError } from '../errors.js';
+import { literal } from '../format.js';
+import type { Schedule, ScheduleSettings } from './schema.js';
+import {
+  addWeeks,
+  canonicalZone,
+  describeDate,
+  instantOf,
+  isValidDate,
+  isWithinPlanningRange,
+  type LocalDate,
+  MAX_YEARS_AHEAD,
+  nextWeekdayAfter,
+} from './time.js';
+
+export type {
+  Notice,
+  PauseReason,
+  Schedule,
+  ScheduleSettings,
+  SessionRecord,
+  WeeklyPolls,
+} from './schema.js';
 
 /**
  * A server's reading schedule as plain data. Every change to it is a pure function (setup.ts, changes.ts,
  * due.ts); the scheduler and the commands decide what to do by calling them, and only src/state stores it.
  */
 
-/** What a facilitator chose at setup. */
-export interface ScheduleSettings {
-  readonly channelId: string;
-  /** ISO weekday: 1 = Monday … 7 = Sunday. */
-  readonly weekday: number;
-  readonly time: LocalTime;
-  readonly zone: string;
-  readonly pingRoleId?: string;
-  /** How long before a session the reminder goes out; null for no reminder. */
-  readonly reminderMinutes: number | null;
-  /** How late a session missed while the bot was down may still be posted. */
-  readonly graceMinutes: number;
-  /** Which position polls each session opens on its crux (absent in older records: 'before'). */
-  readonly polls?: WeeklyPolls;
-  /** How long after the kickoff the "after" poll opens (absent: the default). */
-  readonly afterPollHours?: number;
-}
-
-/** The weekly crux polls: a "before" poll with each kickoff, optionally an "after" poll later in the week. */
-export type WeeklyPolls = 'before' | 'before-and-after' | 'off';
-
 /** By default the "after" poll opens two days into the week, once the thread has had time to talk. */
 export const DEFAULT_AFTER_POLL_HOURS = 48;
 /** Weekly polls close an hour before the next kickoff, so their results come before the next week's post. */
 export const WEEKLY_POLL_CLOSE_LEAD_MS = 3_600_000;
 
-/**
- * Why a schedule stopped posting: a facilitator asked, or Discord refused a post for a reason only a person
- * can fix (`rejected`: Discord turned the post down for another reason, which is logged).
- */
-export type PauseReason = 'facilitator' | 'channel-missing' | 'no-permission' | 'bot-removed' | 'rejected';
-
-/** What happened to one session of the schedule. */
-export interface SessionRecord {
-  /** claimed: about to be posted (a crash here is recovered by looking for the post); the rest are final. */
-  readonly status: 'claimed' | 'posted' | 'skipped' | 'missed';
-  readonly at: number;
-  readonly messageId?: string;
-  readonly threadId?: string;
-  /** The discussion thread could not be opened; it is not retried. */
-  readonly threadFailed?: boolean;
-  /** The excerpt and crux chosen at the claim, so a post after a crash shows the same ones. */
-  readonly excerptId?: string;
-  readonly cruxId?: string;
-  /** The channel the session was (or is being) posted in: recovery and the thread look there. */
-  readonly channelId?: string;
-  /** When the session was first claimed; `at` is the latest attempt, which decides whether one is in flight. */
-  readonly firstAt?: number;
-  /** When the session was due, so what follows it (the "after" poll) keeps to the schedule, not to when it posted. */
-  readonly dueAt?: number;
-  /** The session's weekly polls by phase: a poll id, or 'skipped' when its window had passed. */
-  readonly polls?: { readonly before?: string; readonly after?: string };
-}
-
-/**
- * A message the channel is owed: sessions that were missed, or the wrap-up. It is recorded with the change
- * it reports and removed once posted, so a failed post is retried instead of lost.
- */
-export type Notice = (
-  | {
-      readonly kind: 'missed';
-      readonly sessions: readonly { readonly number: number; readonly at: number }[];
-    }
-  | { readonly kind: 'wrap-up' }
-) & {
-  /** Unique within the schedule; the notice's button carries it, so a retry can find a post that landed. */
-  readonly id: string;
-  /** When a post of it was last attempted: a retry looks for that post before posting again. */
-  readonly attemptedAt?: number;
-};
-
-export interface Schedule {
-  readonly settings: ScheduleSettings;
-  readonly status: 'active' | 'paused' | 'finished';
-  readonly pause?: { readonly reason: PauseReason; readonly since: number };
-  /** The next session to post; total + 1 once every session is done. */
-  readonly next: number;
-  /** Planned local dates of the sessions not yet posted. */
-  readonly dates: Readonly<Record<string, LocalDate>>;
-  readonly sessions: Readonly<Record<string, SessionRecord>>;
-  /** Sessions whose reminder has gone out. */
-  readonly reminded: readonly number[];
-  /** When the wrap-up of the whole schedule goes out, and whether it has. */
-  readonly wrapUp: { readonly date: LocalDate; readonly postedAt?: number } | null;
-  /** Messages owed to the channel, oldest first (absent in records written before notices existed). */
-  readonly notices?: readonly Notice[];
-}
-
 /** A change a facilitator asked for that cannot be made, with what to do instead. */
-export class ScheduleError extends Error {
+export class ScheduleError extends UserError {
   override name = 'ScheduleError';
+}
+
+/** A date a facilitator typed, checked: a real date in YYYY-MM-DD form within the planning range. */
+export function readDate(typed: string, now: Date): LocalDate {
+  const date = typed.trim();
+  if (!isValidDate(date))
+    throw new ScheduleError(`“${literal(date)}” is not a date. Write it as YYYY-MM-DD, like 2026-12-01.`);
+  if (!isWithinPlanningRange(date, now))
+    throw new ScheduleError(
+      `${describeDate(date)} is too far ahead: pick a date within ${MAX_YEARS_AHEAD} years from now.`,
+    );
+  return date;
+}
+
+/** A zone a facilitator typed, as its canonical IANA name; a `ScheduleError` naming what it may mean. */
+export function readZone(typed: string): string {
+  const read = canonicalZone(typed);
+  if ('zone' in read) return read.zone;
+  const meant = read.meant.length > 0 ? ` It may mean ${read.meant.join(', ')}.` : '';
+  throw new ScheduleError(
+    `“${literal(typed.trim())}” is not a time zone I can keep to: use a city's zone, which follows its daylight-saving rules.${meant} Start typing a city or region in **zone** (for example Europe/Berlin or America/New_York) and pick from the list.`,
+  );
 }
 
 /** Default reminder lead: a day before. */
@@ -170,7 +131,7 @@ export function keep<T>(
 
 /** The phases of the weekly polls a schedule opens. */
 export function weeklyPhases(settings: ScheduleSettings): ('before' | 'after')[] {
-  const mode = settings.polls ?? 'before';
+  const mode = settings.polls;
   return mode === 'off' ? [] : mode === 'before' ? ['before'] : ['before', 'after'];
 }
 
@@ -198,9 +159,4 @@ export function weeklyPollWindow(
   const nextDate = session < totalSessions ? schedule.dates[session + 1] : schedule.wrapUp?.date;
   if (!nextDate) return undefined;
   return { opensAt, closesAt: instantOf(nextDate, time, zone).getTime() - WEEKLY_POLL_CLOSE_LEAD_MS };
-}
-
-/** The messages a schedule still owes its channel. */
-export function noticesOf(schedule: Schedule): readonly Notice[] {
-  return schedule.notices ?? [];
 }

@@ -1,3 +1,4 @@
+import { literal } from '../format.js';
 import { assertNoPostInFlight } from './changes.js';
 import {
   DEFAULT_GRACE_MINUTES,
@@ -5,6 +6,8 @@ import {
   MAX_GRACE_MINUTES,
   MIN_GRACE_MINUTES,
   planFrom,
+  readDate,
+  readZone,
   type Schedule,
   ScheduleError,
   type ScheduleSettings,
@@ -15,8 +18,6 @@ import {
   addWeeks,
   describeDate,
   instantOf,
-  isValidDate,
-  isValidZone,
   nextWeekdayAfter,
   normalizeTime,
   WEEKDAYS,
@@ -43,40 +44,36 @@ export function createSchedule(input: SetupInput, totalSessions: number, now: Da
   if (!day) throw new ScheduleError('Pick a weekday from the list.');
   const time = normalizeTime(input.time);
   if (!time)
-    throw new ScheduleError(`“${input.time}” is not a time. Use the 24-hour clock, like 19:30 or 07:05.`);
-  if (!isValidZone(input.zone)) {
     throw new ScheduleError(
-      `“${input.zone}” is not a time zone I know. Start typing a city or region in **zone** (for example Europe/Berlin or America/New_York) and pick from the list.`,
+      `“${literal(input.time)}” is not a time. Use the 24-hour clock, like 19:30 or 07:05.`,
     );
-  }
+  const zone = readZone(input.zone);
   const graceMinutes = input.graceMinutes ?? DEFAULT_GRACE_MINUTES;
   if (graceMinutes < MIN_GRACE_MINUTES || graceMinutes > MAX_GRACE_MINUTES) {
     throw new ScheduleError(
       `The grace window is ${MIN_GRACE_MINUTES / 60} to ${MAX_GRACE_MINUTES / 60} hours, so a short outage never costs a session.`,
     );
   }
-  let start = input.startDate?.trim();
+  let start = input.startDate?.trim() ? readDate(input.startDate, now) : undefined;
   if (start) {
-    if (!isValidDate(start))
-      throw new ScheduleError(`“${start}” is not a date. Write it as YYYY-MM-DD, like 2026-12-01.`);
     if (weekdayOf(start) !== input.weekday) {
       throw new ScheduleError(
         `${describeDate(start)} is not a ${day}. Pick a ${day}, or leave **start** empty for the next one.`,
       );
     }
-    if (instantOf(start, time, input.zone).getTime() <= now.getTime()) {
+    if (instantOf(start, time, zone).getTime() <= now.getTime()) {
       throw new ScheduleError(
         `${describeDate(start)} at ${time} has already passed. Pick a later ${day}, or leave **start** empty for the next one.`,
       );
     }
   } else {
-    start = nextWeekdayAfter(now, input.weekday, time, input.zone);
+    start = nextWeekdayAfter(now, input.weekday, time, zone);
   }
   const settings: ScheduleSettings = {
     channelId: input.channelId,
     weekday: input.weekday,
     time,
-    zone: input.zone,
+    zone,
     ...(input.pingRoleId ? { pingRoleId: input.pingRoleId } : {}),
     reminderMinutes: input.reminderMinutes === undefined ? DEFAULT_REMINDER_MINUTES : input.reminderMinutes,
     graceMinutes,
@@ -92,6 +89,7 @@ export function createSchedule(input: SetupInput, totalSessions: number, now: Da
     reminded: [],
     wrapUp: { date: addWeeks(start, totalSessions) },
     notices: [],
+    resets: 0,
   };
 }
 
@@ -122,7 +120,8 @@ export function rescheduleWith(
     // A claim a crash left on a paused schedule stays: recovery looks for its post where it was made.
     sessions: existing.sessions,
     reminded: existing.reminded,
-    notices: existing.notices ?? [],
+    notices: existing.notices,
+    resets: existing.resets,
   };
   return planFrom(carried, existing.next, totalSessions, now, start);
 }

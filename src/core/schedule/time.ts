@@ -22,6 +22,34 @@ export const WEEKDAYS = [
   'Sunday',
 ] as const;
 
+const TZDB = getTimeZones({ includeUtc: true });
+
+/**
+ * A zone as typed, as the canonical IANA name stored ("europe/berlin" → "Europe/Berlin", "Asia/Calcutta" →
+ * "Asia/Kolkata", "utc" → "UTC"); or, for what is not one, the zones it may have meant. Abbreviations such
+ * as EST, IST or CET are refused even though Intl accepts some of them: they are fixed offsets or guesses
+ * (IST is India, Israel or Ireland) that do not follow a city's daylight-saving rules.
+ */
+export function canonicalZone(
+  typed: string,
+): { readonly zone: string } | { readonly meant: readonly string[] } {
+  const name = typed.trim();
+  if (/^(?:etc\/)?utc$/iu.test(name)) return { zone: 'UTC' };
+  const lower = name.toLowerCase();
+  const found = name.includes('/')
+    ? TZDB.find(
+        (zone) => zone.name !== 'Etc/UTC' && zone.group.some((alias) => alias.toLowerCase() === lower),
+      )
+    : undefined;
+  if (found && IANAZone.isValidZone(found.name)) return { zone: found.name };
+  const upper = name.toUpperCase();
+  return {
+    meant: TZDB.filter((zone) => zone.abbreviation === upper || zone.currentAbbreviation === upper)
+      .map((zone) => zone.name)
+      .slice(0, 5),
+  };
+}
+
 /** True for a zone name Luxon (and so Intl) knows: "Europe/Berlin", "Asia/Kolkata", "UTC". */
 export function isValidZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
@@ -44,6 +72,20 @@ export function normalizeTime(time: string): LocalTime | undefined {
 /** True for a real calendar date in ISO form ("2028-02-29" yes, "2027-02-29" no). */
 export function isValidDate(date: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/u.test(date) && DateTime.fromISO(date, { zone: 'UTC' }).isValid;
+}
+
+/** How far ahead a session may be set: a reading group plans months, not decades. */
+export const MAX_YEARS_AHEAD = 3;
+
+/** True when `date` is no more than MAX_YEARS_AHEAD years after `now`. */
+export function isWithinPlanningRange(date: LocalDate, now: Date): boolean {
+  const limit = DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ years: MAX_YEARS_AHEAD });
+  return DateTime.fromISO(date, { zone: 'UTC' }) <= limit;
+}
+
+/** Orders two local dates as dates (a negative number when `a` is earlier). */
+export function compareDates(a: LocalDate, b: LocalDate): number {
+  return DateTime.fromISO(a, { zone: 'UTC' }).toMillis() - DateTime.fromISO(b, { zone: 'UTC' }).toMillis();
 }
 
 /** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */

@@ -10,12 +10,28 @@ import { shippedCorpus } from '../../helpers/context.js';
 // biome-ignore lint/suspicious/noExplicitAny: the cases break raw JSON in arbitrary ways.
 type Json = Record<string, any>;
 type Data = { topics: Json[]; texts: Json[]; schedule: Json[]; excerpts: Json[]; cruxes: Json[] };
+/** The lines of a text file, for cases that build quotes from the texts. */
+type LinesOf = (text: Json) => string[];
 
 /** The shipped raw data, deep-copied so each case can break it its own way. */
-async function rawCopy(): Promise<{ raw: RawCorpus; json: Data }> {
+async function rawCopy(): Promise<{ raw: RawCorpus; json: Data; linesOf: LinesOf }> {
   const { raw } = await readRawCorpus();
   const json = structuredClone(raw.json) as Data;
-  return { raw: { json, files: raw.files }, json };
+  const linesOf: LinesOf = (text) => (raw.files.get(text.file)?.toString('utf8') ?? '').split('\n');
+  return { raw: { json, files: raw.files }, json, linesOf };
+}
+
+/** Two voices of a text next to each other, by different writers, inside one section. */
+function adjacentVoices(text: Json): [Json, Json] {
+  const voices = text.voices as Json[];
+  for (let i = 0; i + 1 < voices.length; i++) {
+    const [voice, next] = [voices[i], voices[i + 1]] as [Json, Json];
+    const sameSection = (text.sections as Json[]).some(
+      (s) => s.lines[0] <= voice.lines[0] && next.lines[1] <= s.lines[1],
+    );
+    if (voice.writer !== next.writer && sameSection) return [voice, next];
+  }
+  throw new Error(`${text.id} has no two writers in one section`);
 }
 
 describe('the shipped corpus', () => {
@@ -107,7 +123,7 @@ describe('the shipped corpus', () => {
 });
 
 describe('corpus validation', () => {
-  const cases: Array<[string, (json: Data) => void, string]> = [
+  const cases: Array<[string, (json: Data, linesOf: LinesOf) => void, string]> = [
     [
       'a quote that is not verbatim',
       (json) => {
@@ -144,12 +160,12 @@ describe('corpus validation', () => {
         const section = (json.texts[1] as Json).sections[0];
         section.lines = [section.lines[0], section.lines[1] - 1];
       },
-      'sections must cover the text without gaps or overlaps',
+      'they must cover the text without gaps or overlaps',
     ],
     [
       'a position label too long for a poll answer',
       (json) => ((json.cruxes[1] as Json).positions[0].label = 'x'.repeat(56)),
-      'cruxes.json[1] (human-augmentation).positions[0].label: Too big',
+      '.positions[0].label: Too big',
     ],
     [
       'a crux quoting a later session',
@@ -158,6 +174,79 @@ describe('corpus validation', () => {
         (json.cruxes[0] as Json).positions[0].quotes.push(late.positions[0].quotes[0]);
       },
       'a crux may not spoil later readings',
+    ],
+    [
+      'voices that leave a line without a writer',
+      (json) => {
+        const text = json.texts[0] as Json;
+        const first = text.voices[0];
+        first.lines = [first.lines[0] + 1, first.lines[1]];
+      },
+      'they must cover the text without gaps or overlaps',
+    ],
+    [
+      'a voice by a writer the text does not declare',
+      (json) => ((json.texts[1] as Json).voices[0].writer = 'nobody'),
+      'unknown writer "nobody"',
+    ],
+    [
+      'an excerpt that joins two writers',
+      (json, linesOf) => {
+        const excerpt = json.excerpts[0] as Json;
+        const text = json.texts.find((t) => t.id === excerpt.text) as Json;
+        const [voice, next] = adjacentVoices(text);
+        const lines = linesOf(text);
+        excerpt.section = (text.sections as Json[]).find(
+          (s) => s.lines[0] <= voice.lines[1] && next.lines[0] <= s.lines[1],
+        )?.id;
+        excerpt.quote = `${lines[voice.lines[1] - 1]}\n${lines[next.lines[0] - 1]}`.slice(0, 1200);
+      },
+      'are by more than one writer; an excerpt is one writer',
+    ],
+    [
+      'a quote outside the lines its position is held by',
+      (json) => {
+        const position = (json.cruxes[0] as Json).positions[0];
+        position.heldBy = [(json.cruxes[0] as Json).positions[1].heldBy[0]];
+      },
+      'are not inside the lines this position is held by (heldBy)',
+    ],
+    [
+      'one writer holding two sides of a crux',
+      (json) => {
+        const [first, second] = (json.cruxes[0] as Json).positions;
+        second.heldBy = [...second.heldBy, first.heldBy[0]];
+      },
+      'one writer cannot be two sides of a crux',
+    ],
+    [
+      'a heldBy range that mixes writers',
+      (json) => {
+        const position = (json.cruxes[0] as Json).positions[0];
+        const text = json.texts.find((t) => t.id === position.heldBy[0].text) as Json;
+        position.heldBy = [{ text: text.id, lines: [1, text.voices.at(-1).lines[1]] }];
+      },
+      'mixes writers; give each writer',
+    ],
+    [
+      'a reviewed note on a quote the check does not flag',
+      (json) => {
+        const quote = (json.cruxes as Json[])
+          .flatMap((c) => c.positions.flatMap((p: Json) => p.quotes))
+          .find((q: Json) => q.reviewed === undefined) as Json;
+        quote.reviewed = 'Checked.';
+      },
+      'has a "reviewed" note but is not cut before a reversal',
+    ],
+    [
+      'a quote cut before its writer takes it back, with no review',
+      (json) => {
+        const quote = (json.cruxes as Json[])
+          .flatMap((c) => c.positions.flatMap((p: Json) => p.quotes))
+          .find((q: Json) => q.reviewed !== undefined) as Json;
+        delete quote.reviewed;
+      },
+      'if that does not take the quote back, say why in "reviewed"',
     ],
     [
       'a session read twice',
@@ -187,16 +276,16 @@ describe('corpus validation', () => {
   ];
 
   it.each(cases)('reports %s', async (_name, breakIt, expected) => {
-    const { raw, json } = await rawCopy();
-    breakIt(json);
+    const { raw, json, linesOf } = await rawCopy();
+    breakIt(json, linesOf);
     const result = buildCorpus(raw);
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.problems.join('\n')).toContain(expected);
   });
 
   it('reports every problem in one run', async () => {
-    const { raw, json } = await rawCopy();
-    for (const [, breakIt] of cases.slice(0, 8)) breakIt(json);
+    const { raw, json, linesOf } = await rawCopy();
+    for (const [, breakIt] of cases.slice(0, 8)) breakIt(json, linesOf);
     const result = buildCorpus(raw);
     const report = result.ok ? '' : result.problems.join('\n');
     for (const [, , expected] of cases.slice(0, 8)) expect(report).toContain(expected);

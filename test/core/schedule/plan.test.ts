@@ -58,7 +58,11 @@ describe('setting up', () => {
   it.each([
     ['a time that is not 24-hour', { time: '7pm' }, '“7pm” is not a time. Use the 24-hour clock'],
     ['an impossible time', { time: '25:10' }, 'is not a time'],
-    ['an unknown zone', { zone: 'Mars/Olympus' }, '“Mars/Olympus” is not a time zone I know'],
+    ['an unknown zone', { zone: 'Mars/Olympus' }, '“Mars/Olympus” is not a time zone I can keep to'],
+    ['an abbreviation', { zone: 'IST' }, 'It may mean Asia/Jerusalem, Asia/Colombo, Asia/Kolkata'],
+    ['a fixed offset', { zone: 'EST' }, 'is not a time zone I can keep to'],
+    ['a date past the planning range', { startDate: '9999-12-31' }, 'is too far ahead'],
+    ['markdown in a time', { time: '`7` [pm](x)' }, '“\\`7\\` \\[pm](x)” is not a time'],
     [
       'a start date on another weekday',
       { startDate: '2026-12-02' },
@@ -119,9 +123,10 @@ describe('what is due', () => {
 
   it('a claimed session is recovered, never claimed again, even beyond the grace window', () => {
     const claimed = claimSession(schedule, 1, at('2026-12-01T18:00:00Z'), {});
-    expect(dueActions(claimed, TOTAL, at('2026-12-01T18:01:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
+    // Due when the claim is old enough to judge, not before: the wake-up and what is due agree.
+    expect(dueActions(claimed, TOTAL, at('2026-12-01T18:01:00Z'))).toEqual([]);
+    expect(dueActions(claimed, TOTAL, at('2026-12-01T18:02:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
     expect(dueActions(claimed, TOTAL, at('2026-12-03T18:00:00Z'))).toEqual([{ kind: 'recover', session: 1 }]);
-    // Woken when the claim is old enough to judge, not before.
     expect(nextWakeAt(claimed, TOTAL, NOW)?.toISOString()).toBe('2026-12-01T18:02:00.000Z');
     expect(claimSettled(claimed, 1, at('2026-12-01T18:01:59Z'))).toBe(false);
     expect(claimSettled(claimed, 1, at('2026-12-01T18:02:00Z'))).toBe(true);
@@ -339,5 +344,16 @@ describe('facilitators’ changes', () => {
     const reset = resetSchedule(missed, TOTAL, at('2026-12-09T12:00:00Z'));
     expect(reset).toMatchObject({ next: 1, sessions: {}, reminded: [], status: 'active' });
     expect(reset.dates[1]).toBe('2026-12-15');
+  });
+});
+
+describe('time zones', () => {
+  it.each([
+    ['europe/berlin', 'Europe/Berlin'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['US/Pacific', 'America/Los_Angeles'],
+    [' utc ', 'UTC'],
+  ])('stores %j as the canonical %s', (typed, canonical) => {
+    expect(tuesdays({ zone: typed }).settings.zone).toBe(canonical);
   });
 });

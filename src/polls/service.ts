@@ -3,6 +3,7 @@ import {
   createPoll,
   cruxOfPoll,
   type NewPoll,
+  newPollId,
   type PollRecord,
   pollChoices,
   recordOpened,
@@ -12,13 +13,13 @@ import {
 } from '../core/polls/model.js';
 import { tally } from '../core/polls/tally.js';
 import { pollMessage, pollMessageMarker } from '../core/replies/poll.js';
+import type { BaseDeps } from '../jobs/deps.js';
+import { PostError } from '../jobs/poster.js';
 import type { GuildRecord } from '../state/index.js';
-import type { BaseDeps } from './deps.js';
-import { type CloseReport, closePoll } from './poll-close.js';
-import { dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './poll-records.js';
-import { PostError } from './poster.js';
+import { type CloseReport, closePoll } from './close.js';
+import { dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './records.js';
 
-export type { CloseReport } from './poll-close.js';
+export type { CloseReport } from './close.js';
 
 /**
  * Position polls: opening (claim → post → record, like a session), votes from buttons and from native poll
@@ -49,7 +50,8 @@ export class Polls {
   /**
    * Opens a poll: records it, lists it in the server's record (with `link` adding anything else to that
    * change; returning null there means someone else already opened this poll), posts its message, and
-   * records the message. Throws `PollError` for a bad request and `PostError` when Discord refuses.
+   * records the message. Throws `PollError` for a bad request and `PostError` when Discord refuses; when
+   * Discord does not answer, the poll is returned still 'opening' and appears once recovery has posted it.
    */
   async open(
     request: OpenRequest,
@@ -78,7 +80,16 @@ export class Polls {
       await state.polls.delete(created.guildId, created.id);
       return undefined;
     }
-    return this.#post(created);
+    return this.#post(created).catch((error: unknown) => {
+      if (error instanceof PostError) throw error;
+      // Discord did not answer (a 5xx, a timeout): the poll may or may not be in the channel. It stays
+      // 'opening', and recovery finds its message or posts it once, so the caller must not open another.
+      this.#deps.logger.warn(
+        { err: error, guildId: created.guildId, pollId: created.id },
+        'poll post unanswered; recovery will finish it',
+      );
+      return created;
+    });
   }
 
   /** Posts a recorded poll's message and records it; on a refusal the poll is closed with the problem. */
@@ -258,11 +269,4 @@ export class Polls {
 export interface VoteResult {
   readonly poll: PollRecord;
   readonly outcome: VoteOutcome;
-}
-
-/** A short id for custom ids and commands: eight base-36 characters. */
-function newPollId(random: () => number): string {
-  return Math.floor(random() * 36 ** 8)
-    .toString(36)
-    .padStart(8, '0');
 }

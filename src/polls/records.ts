@@ -7,9 +7,9 @@ import {
   summarize,
 } from '../core/polls/model.js';
 import { pollProblemReply } from '../core/replies/poll.js';
-import type { BaseDeps } from './deps.js';
-import { tellFacilitators } from './facilitators.js';
-import { PostError } from './poster.js';
+import type { BaseDeps } from '../jobs/deps.js';
+import { tellFacilitators } from '../jobs/facilitators.js';
+import { PostError } from '../jobs/poster.js';
 
 /**
  * What opening and closing polls share: keeping the server record's poll list in step with each poll,

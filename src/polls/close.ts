@@ -12,9 +12,9 @@ import { movement } from '../core/polls/positions.js';
 import { type Tally, tally } from '../core/polls/tally.js';
 import { pollMessage, resultsMarkerId, resultsReply } from '../core/replies/poll.js';
 import { CLAIM_SETTLE_MS } from '../core/schedule/plan.js';
-import type { BaseDeps } from './deps.js';
-import { attempt, dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './poll-records.js';
-import { PostError } from './poster.js';
+import type { BaseDeps } from '../jobs/deps.js';
+import { PostError } from '../jobs/poster.js';
+import { attempt, dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './records.js';
 
 /**
  * Closing a poll: no more votes, a native poll ended and counted from Discord, the message showing the
