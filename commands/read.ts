@@ -128,7 +128,7 @@ async function download(
 ): Promise<Reply> {
   const document = readingDocument(corpus, session, view.textId);
   const data = await readingFile(document, format);
-  return readingFileReply(corpus, document, format, { name: readingFileName(document, format), data });
+  return readingFileReply(corpus, document, format, { name: readingFileName(view, format), data });
 }
 
 const STALE = 'That session is no longer in the reading list. Run `/read` again for a fresh page.';

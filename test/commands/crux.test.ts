@@ -51,7 +51,7 @@ describe('/crux', () => {
     for (const [i, position] of target.positions.entries()) {
       const value = embed?.fields?.[i]?.value ?? '';
       expect(value.startsWith(literal(position.statement))).toBe(true);
-      expect(value).toMatch(/\n> .+\n— \*.+\*, paragraphs? \d+/u);
+      expect(value).toMatch(/\n> .+\n— .+, \*.+\*, paragraphs? \d+/u);
     }
     expect(embed?.fields?.at(-1)?.value).toBe(
       target.prompts.map((p, i) => `${i + 1}. ${literal(p)}`).join('\n'),
@@ -154,5 +154,27 @@ describe('/crux buttons', () => {
     expect(outcome.type === 'reply' ? outcome.reply.content : '').toMatch(
       /I need \*\*View Channel\*\*, \*\*Read Message History\*\*, \*\*Create Public Threads\*\*, and \*\*Send Messages In Threads\*\*/u,
     );
+  });
+});
+
+describe('/crux Quotes', () => {
+  it('says, for every position, who argues it and where, and under each quote who wrote it', async () => {
+    const ctx = await testContext();
+    for (const target of ctx.corpus.cruxes) {
+      const pages: string[] = [];
+      for (let page = 0; ; page++) {
+        const outcome = await press(ctx, cruxQuotes.id({ c: target.id, p: page }), true);
+        pages.push(outcome.type === 'update' ? (outcome.reply.embeds?.[0]?.description ?? '') : '');
+        const footer = outcome.type === 'update' ? (outcome.reply.embeds?.[0]?.footer ?? '') : '';
+        const match = /Page (\d+) of (\d+)/u.exec(footer);
+        if (!match || match[1] === match[2]) break;
+      }
+      const text = pages.join('\n');
+      for (const position of target.positions) {
+        for (const held of position.heldBy)
+          expect(text, `${target.id}/${position.id}`).toContain(literal(held.writer.description));
+      }
+      expect(text.match(/^— /gmu)).toHaveLength(target.positions.flatMap((p) => p.quotes).length);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { defineComponent, param } from '../components.js';
-import type { Corpus, Crux, Passage } from '../corpus/types.js';
+import type { Corpus, Crux, Passage, Position } from '../corpus/types.js';
+import { voiceAt } from '../corpus/voices.js';
 import { blockQuote, describeLocation, literal } from '../format.js';
 import { pagedReply, paginate } from '../paging.js';
 import { type Button, CRUX_COLOR, type Embed, type Reply } from '../reply.js';
@@ -25,10 +26,29 @@ export function positionLetter(index: number): string {
   return POSITION_LETTERS[index] ?? String(index + 1);
 }
 
-/** A passage's source, for under a quote: "— Title, paragraph 42 of 180, 23% through". */
+/**
+ * A passage's source, for under a quote: who wrote it, as the texts let Crux say (never a guessed name), and
+ * where: "— A commenter on DeepSeek and GRPO, *Title*, paragraph 42 of 180, 23% through".
+ */
 export function quoteSource(corpus: Corpus, passage: Passage): string {
   const text = corpus.textById.get(passage.textId);
-  return text ? `— *${literal(text.title)}*, ${describeLocation(passage.location, text)}` : '';
+  if (!text) return '';
+  const writer = voiceAt(text, passage.location.startLine)?.writer;
+  return `— ${writer ? `${literal(writer.description)}, ` : ''}*${literal(text.title)}*, ${describeLocation(passage.location, text)}`;
+}
+
+/** Where a position is argued: "The post's author (Title, paragraphs 110–111); …". */
+export function heldByLine(corpus: Corpus, position: Position): string {
+  return position.heldBy
+    .map((held) => {
+      const title = corpus.textById.get(held.textId)?.title ?? held.textId;
+      const lines =
+        held.firstLine === held.lastLine
+          ? `paragraph ${held.firstLine}`
+          : `paragraphs ${held.firstLine}–${held.lastLine}`;
+      return `${literal(held.writer.description)} (*${literal(title)}*, ${lines})`;
+    })
+    .join('; ');
 }
 
 /** The crux card: question, positions with statements and quote openings, and prompts. */
@@ -96,7 +116,7 @@ export function cruxReply(corpus: Corpus, crux: Crux, note?: string): Reply {
 /** Every supporting quote of a crux in full, privately and paged. `page` is 0-based. */
 export function cruxQuotesReply(corpus: Corpus, crux: Crux, page: number): Reply {
   const blocks = crux.positions.flatMap((position, index) => [
-    `**${positionLetter(index)}. ${literal(position.label)}**`,
+    `**${positionLetter(index)}. ${literal(position.label)}**\nArgued by ${heldByLine(corpus, position)}.`,
     ...position.quotes.map((quote) => `${blockQuote(quote.quote)}\n${quoteSource(corpus, quote)}`),
   ]);
   return pagedReply({

@@ -170,8 +170,8 @@ export function readingFileReply(
   };
 }
 
-/** The file name of a session's readings. */
-export function readingFileName(document: ReadingDocument, format: ReadingFormat): string {
-  const text = document.parts.length === 1 ? `-${document.parts[0]?.text.id ?? ''}` : '';
-  return `crux-session-${document.session.number}${text}.${format === 'epub' ? 'epub' : 'md'}`;
+/** The file name of a session's readings, or of one text's part of them. */
+export function readingFileName(view: ReadView, format: ReadingFormat): string {
+  const text = view.textId === undefined ? '' : `-${view.textId}`;
+  return `crux-session-${view.session}${text}.${format === 'epub' ? 'epub' : 'md'}`;
 }

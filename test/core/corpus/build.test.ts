@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildCorpus } from '../../../src/core/corpus/build.js';
+import { corpusFigures, FIGURES_BLOCK } from '../../../src/core/corpus/figures.js';
 import { readRawCorpus } from '../../../src/core/corpus/read.js';
 import { CORPUS_RULES } from '../../../src/core/corpus/rules.js';
 import type { RawCorpus } from '../../../src/core/corpus/schema.js';
@@ -298,5 +300,16 @@ describe('corpus validation', () => {
     files.set(file, Buffer.concat([bytes, Buffer.from(' ')]));
     const result = buildCorpus({ json: raw.json, files });
     expect(result.ok ? '' : result.problems.join('\n')).toContain('does not match its sha256');
+  });
+});
+
+describe('the README', () => {
+  it('states the corpus figures generated from data/ (npm run readme:figures updates them)', async () => {
+    const { corpus } = await shippedCorpus();
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf(FIGURES_BLOCK.start);
+    const end = readme.indexOf(FIGURES_BLOCK.end);
+    expect(start).toBeGreaterThan(-1);
+    expect(readme.slice(start + FIGURES_BLOCK.start.length, end).trim()).toBe(corpusFigures(corpus));
   });
 });
