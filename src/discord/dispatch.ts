@@ -23,7 +23,6 @@ import {
 import type { ChannelKind } from '../core/access.js';
 import { splitCustomId } from '../core/components.js';
 import type { Corpus } from '../core/corpus/types.js';
-import { UserError } from '../core/errors.js';
 import type { CommandMentions } from '../core/mentions.js';
 import {
   threadAlreadyOpen,
