@@ -5,7 +5,7 @@ import {
 } from 'discord-api-types/v10';
 import { type ArgsOf, argsSchema, checkOptions, type OptionSpec, type Options } from './command-options.js';
 import { type ChannelKind, canManageServer, isFacilitator, type Permissions } from './core/access.js';
-import type { ComponentSpec } from './core/components.js';
+import { type ComponentSpec, splitCustomId } from './core/components.js';
 import type { Corpus } from './core/corpus/types.js';
 import { UserError } from './core/errors.js';
 import type { CommandMentions } from './core/mentions.js';
@@ -248,6 +248,34 @@ export async function answerComponent(
   return route
     .handle(params, ctx)
     .catch(async (error: unknown) => ({ type: 'reply', reply: await userErrorNotice(error) }));
+}
+
+/** Every module's component routes by `command:action`, found only by an exact key of a Map. */
+export function componentRoutes(modules: readonly CommandModule[]): ReadonlyMap<string, ComponentRoute> {
+  const routes = new Map<string, ComponentRoute>();
+  for (const module of modules) {
+    for (const route of module.components) {
+      const key = `${route.spec.command}:${route.spec.action}`;
+      if (routes.has(key)) throw new Error(`component ${key} is declared twice`);
+      routes.set(key, route);
+    }
+  }
+  return routes;
+}
+
+/**
+ * The route and typed parameters a custom id (and a select's chosen values) read as, or undefined for an id
+ * from an older version of Crux, a forged one, or one whose parameters do not read.
+ */
+export function readComponent(
+  routes: ReadonlyMap<string, ComponentRoute>,
+  customId: string,
+  selected: readonly string[],
+): { readonly route: ComponentRoute; readonly params: unknown } | undefined {
+  const id = splitCustomId(customId);
+  const route = id ? routes.get(`${id.command}:${id.action}`) : undefined;
+  const params = id && route?.spec.parse(id.query, selected);
+  return route && params !== undefined ? { route, params } : undefined;
 }
 
 /** Every module's definition as Discord JSON, in registry order: what deploy registers and /help lists. */

@@ -1,4 +1,5 @@
 import dotenv from 'dotenv';
+import { z } from 'zod';
 import { storeUrlProblem } from './state/index.js';
 
 /**
@@ -24,8 +25,8 @@ export interface Config {
 /** A server's data is kept this long after the bot is removed, in case it is invited back. */
 export const DEFAULT_RETENTION_DAYS = 30;
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The embedded SQLite file used when KEYV_URL is not set (gitignored, outside data/). */
 export const DEFAULT_KEYV_URL = 'sqlite://.crux/state.sqlite';
@@ -102,10 +103,8 @@ export function loadConfig(
   if (keyvProblem)
     problems.push(`KEYV_URL ${keyvProblem}; leave it empty for the default, ${DEFAULT_KEYV_URL}.`);
 
-  const logLevel = (value('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
-  }
+  const logLevel = z.enum(LOG_LEVELS).safeParse((value('LOG_LEVEL') ?? 'info').toLowerCase());
+  if (!logLevel.success) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
   const apiUrl = value('DISCORD_API_URL');
   if (apiUrl && !/^https?:\/\/[^\s]+\/api$/u.test(apiUrl)) {
@@ -128,7 +127,7 @@ export function loadConfig(
     clientId: clientId ?? '',
     devGuildId,
     keyvUrl,
-    logLevel: logLevel as LogLevel,
+    logLevel: logLevel.data ?? 'info',
     apiUrl,
     retentionDays,
   };

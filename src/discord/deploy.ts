@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
+import { z } from 'zod';
 
 /** What a deploy changed, by command name. */
 export interface DeploySummary {
@@ -25,11 +26,11 @@ export async function deployCommands(options: {
   const route = options.guildId
     ? Routes.applicationGuildCommands(options.clientId, options.guildId)
     : Routes.applicationCommands(options.clientId);
-  const existing = (await options.rest.get(route)) as readonly Record<string, unknown>[];
+  const existing = RegisteredCommands.parse(await options.rest.get(route));
   const diff = diffCommands(existing, options.definitions);
   const registered =
     diff.added.length + diff.removed.length + diff.changed.length > 0
-      ? ((await options.rest.put(route, { body: options.definitions })) as readonly Record<string, unknown>[])
+      ? RegisteredCommands.parse(await options.rest.put(route, { body: options.definitions }))
       : existing;
   return {
     scope: options.guildId ? { guildId: options.guildId } : 'global',
@@ -38,11 +39,12 @@ export async function deployCommands(options: {
   };
 }
 
+/** What Discord answers with for registered commands: each with at least a name and an id. */
+const RegisteredCommands = z.array(z.looseObject({ id: z.string(), name: z.string() }));
+
 /** Name and id of each command in a list Discord returned. */
-function commandIds(commands: readonly Record<string, unknown>[]): [string, string][] {
-  return commands.flatMap((command) =>
-    typeof command.name === 'string' && typeof command.id === 'string' ? [[command.name, command.id]] : [],
-  );
+function commandIds(commands: z.infer<typeof RegisteredCommands>): [string, string][] {
+  return commands.map((command) => [command.name, command.id]);
 }
 
 /** Compares registered commands with the wanted ones, ignoring fields Discord adds or defaults. */

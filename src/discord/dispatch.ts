@@ -5,6 +5,7 @@ import {
   ChannelType,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
+  DiscordAPIError,
   type Interaction,
   MessageFlags,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -16,12 +17,12 @@ import {
   answerCommand as answerWith,
   type CommandContext,
   type CommandModule,
-  type ComponentRoute,
+  componentRoutes,
   defineAll,
   type RawArgs,
+  readComponent,
 } from '../command.js';
 import type { ChannelKind } from '../core/access.js';
-import { splitCustomId } from '../core/components.js';
 import type { Corpus } from '../core/corpus/types.js';
 import type { CommandMentions } from '../core/mentions.js';
 import {
@@ -35,6 +36,7 @@ import type { CorpusSearch } from '../core/search.js';
 import type { Logger } from '../logger.js';
 import type { PollService } from '../polls/service.js';
 import type { State } from '../state/index.js';
+import { DISCORD_CODES } from './codes.js';
 import { type RenderedMessage, render, renderChoices } from './render.js';
 import { startThread, threadableChannel } from './threads.js';
 
@@ -92,8 +94,11 @@ export function createDispatcher(deps: DispatchDeps): {
       const me = interaction.guild?.members.me;
       return channel && me ? new Set(channel.permissionsFor(me).toArray()) : undefined;
     },
-    isServerTextChannel: (channelId) =>
-      interaction.guild?.channels.cache.get(channelId)?.type === ChannelType.GuildText,
+    isServerTextChannel: (channelId) => {
+      // Resolved options can add another server's channel to this server's cache: check whose it is.
+      const channel = interaction.guild?.channels.cache.get(channelId);
+      return channel?.type === ChannelType.GuildText && channel.guildId === interaction.guildId;
+    },
     corpus: deps.corpus,
     search: deps.search,
     state: deps.state,
@@ -157,14 +162,16 @@ export function createDispatcher(deps: DispatchDeps): {
   };
 
   const handleComponent = async (interaction: ButtonInteraction | StringSelectMenuInteraction) => {
-    const id = splitCustomId(interaction.customId);
-    const route = id ? routes.get(`${id.command}:${id.action}`) : undefined;
-    const params =
-      id && route?.spec.parse(id.query, interaction.isStringSelectMenu() ? interaction.values : []);
-    if (!route || params === undefined) {
+    const read = readComponent(
+      routes,
+      interaction.customId,
+      interaction.isStringSelectMenu() ? interaction.values : [],
+    );
+    if (!read) {
       await interaction.reply(render(OLDER_VERSION));
       return;
     }
+    const { route, params } = read;
     // Deferring an update shows nothing, so it suits every outcome: edit, new reply or thread.
     const deferral = deferIfSlow(() => interaction.deferUpdate());
     let outcome: Outcome;
@@ -183,7 +190,18 @@ export function createDispatcher(deps: DispatchDeps): {
   ) => {
     if (outcome.type === 'update') {
       const { flags: _ephemeral, ...edit } = render(outcome.reply);
-      await (acknowledged ? interaction.editReply(edit) : interaction.update(edit));
+      try {
+        await (acknowledged ? interaction.editReply(edit) : interaction.update(edit));
+      } catch (error) {
+        if (!(error instanceof DiscordAPIError && error.code === DISCORD_CODES.unknownMessage)) throw error;
+        // The message was deleted while the member clicked: the answer still reaches them, privately.
+        deps.logger.info(
+          { interactionId: interaction.id },
+          'message gone before its update; answered privately',
+        );
+        const payload = render({ ...outcome.reply, ephemeral: true });
+        await (acknowledged ? interaction.followUp(payload) : interaction.reply(payload));
+      }
       return;
     }
     if (outcome.type === 'reply') {
@@ -244,19 +262,6 @@ export function createDispatcher(deps: DispatchDeps): {
   };
 
   return { definitions, handle };
-}
-
-/** Every module's component routes by `command:action`; a route is found only by an exact own key. */
-function componentRoutes(modules: readonly CommandModule[]): ReadonlyMap<string, ComponentRoute> {
-  const routes = new Map<string, ComponentRoute>();
-  for (const module of modules) {
-    for (const route of module.components) {
-      const key = `${route.spec.command}:${route.spec.action}`;
-      if (routes.has(key)) throw new Error(`component ${key} is declared twice`);
-      routes.set(key, route);
-    }
-  }
-  return routes;
 }
 
 /** How each deferred slash command was deferred: privately or in the channel. */

@@ -91,6 +91,30 @@ describe('/excerpt', () => {
     expect(sessions.size).toBeGreaterThan(1);
   });
 
+  it('keeps Another within the sessions the group had reached when narrowed by text', async () => {
+    const ctx = await testContext();
+    await reachSession(ctx, 2);
+    let reply = await run(excerpt, { text: 'persona-selection' }, ctx);
+    const sessions = new Set<number>();
+    // More presses than session 1–2 has excerpts of this text: the rotation restarts rather than reaching on.
+    for (let i = 0; i < 40; i++) {
+      const shownOne = shownExcerpt(ctx.corpus, reply);
+      sessions.add(shownOne?.session ?? 0);
+      const outcome = await press(ctx, buttons(reply).Another ?? '');
+      reply = outcome.type === 'thread' ? reply : outcome.reply;
+    }
+    expect(Math.max(...sessions)).toBeLessThanOrEqual(2);
+    expect(sessions).toContain(2);
+  });
+
+  it('shows what a member reaches ahead for only to them, and keeps it out of the group’s rotation', async () => {
+    const ctx = await testContext();
+    const reply = await run(excerpt, { session: 6, ahead: true }, ctx);
+    expect(reply.ephemeral).toBe(true);
+    expect(shownExcerpt(ctx.corpus, reply)?.session).toBe(6);
+    expect((await ctx.state.guilds.read(ctx.guildId)).excerpts.shown).toEqual([]);
+  });
+
   it('keeps later texts out of reach until their session, unless asked with ahead', async () => {
     const ctx = await testContext();
     const early = await run(excerpt, { text: 'coding-agents-notes' }, ctx);

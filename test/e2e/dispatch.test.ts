@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, on } from '../../src/command.js';
 import { option } from '../../src/command-options.js';
+import { defineComponent } from '../../src/core/components.js';
 import { notice } from '../../src/core/reply.js';
 import { InteractionFailed } from '../../src/emulator/index.js';
+import { recordingLogger } from '../../src/logger.js';
 import { startWorld, type World } from './harness.js';
 
 /**
@@ -34,9 +36,27 @@ const slow = defineCommand({
   },
 });
 
+/** A button whose answer replaces its message after a moment: long enough to delete the message first. */
+const turn = defineComponent('flip', 'turn', {});
+const flip = defineCommand({
+  name: 'flip',
+  description: 'Posts a button that updates its message slowly',
+  declare: () => ({}),
+  async run() {
+    return { content: 'face up', components: [[{ type: 'button', customId: turn.id({}), label: 'Turn' }]] };
+  },
+  components: [
+    on(turn, async () => {
+      await sleep(400);
+      return { type: 'update', reply: { content: 'face down' } };
+    }),
+  ],
+});
+
+const log = recordingLogger();
 let world: World;
 beforeAll(async () => {
-  world = await startWorld({ extraCommands: [slow] });
+  world = await startWorld({ extraCommands: [slow, flip], logger: log.logger });
 });
 afterAll(async () => world?.close());
 afterEach(() => {
@@ -78,6 +98,21 @@ describe('a slow command is deferred, then answered', () => {
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(/^Something went wrong on my side \(ref \d+\)/u);
     expect(publicMessages().length).toBe(before);
+  });
+});
+
+describe('a button whose message is deleted while it is clicked', () => {
+  it('still answers the member, privately, and logs no error', async () => {
+    const card = await world.bo.run('flip');
+    const errorsBefore = log.entries.filter((e) => e.level >= 50).length;
+    const clicked = world.bo.click(card, 'Turn');
+    await sleep(100);
+    world.guild.channel('reading').deleteMessage(card.id);
+    const answer = await clicked;
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.content).toBe('face down');
+    expect(log.entries.filter((e) => e.level >= 50).length).toBe(errorsBefore);
+    expect(log.entries.some((e) => e.msg.startsWith('message gone before its update'))).toBe(true);
   });
 });
 

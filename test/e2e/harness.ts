@@ -6,7 +6,7 @@ import { type Bot, startBot } from '../../src/app.js';
 import type { CommandModule } from '../../src/command.js';
 import { loadConfig } from '../../src/config.js';
 import { type Emulator, type GuildHandle, type Member, startEmulator } from '../../src/emulator/index.js';
-import { createLogger, silentLogger } from '../../src/logger.js';
+import { createLogger, type Logger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../helpers/context.js';
 
 /** A clock the emulator and the bot share, which a test moves by hand. */
@@ -56,7 +56,11 @@ export interface World {
 export async function startTestBot(
   discord: Emulator,
   keyvUrl: string,
-  options: { readonly extraCommands?: readonly CommandModule[]; readonly clock?: TestClock } = {},
+  options: {
+    readonly extraCommands?: readonly CommandModule[];
+    readonly clock?: TestClock;
+    readonly logger?: Logger;
+  } = {},
 ): Promise<Bot> {
   const config = loadConfig(undefined, {
     DISCORD_TOKEN: discord.token,
@@ -64,7 +68,7 @@ export async function startTestBot(
     DISCORD_API_URL: discord.apiUrl,
     KEYV_URL: keyvUrl,
   });
-  const logger = process.env.CRUX_TEST_LOGS ? createLogger('debug') : silentLogger();
+  const logger = options.logger ?? (process.env.CRUX_TEST_LOGS ? createLogger('debug') : silentLogger());
   const bot = await startBot({
     config,
     logger,
@@ -79,7 +83,11 @@ export async function startTestBot(
 }
 
 export async function startWorld(
-  options: { readonly extraCommands?: readonly CommandModule[]; readonly start?: string } = {},
+  options: {
+    readonly extraCommands?: readonly CommandModule[];
+    readonly start?: string;
+    readonly logger?: Logger;
+  } = {},
 ): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'crux-e2e-'));
   const keyvUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
@@ -88,7 +96,11 @@ export async function startWorld(
   const guild = discord.addGuild({ name: 'Reading Group', channels: ['reading', 'general'] });
   const ada = guild.addMember('ada', { permissions: ['ManageGuild'] });
   const bo = guild.addMember('bo');
-  const botOptions = { ...(options.extraCommands ? { extraCommands: options.extraCommands } : {}), clock };
+  const botOptions = {
+    ...(options.extraCommands ? { extraCommands: options.extraCommands } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    clock,
+  };
   const world: World = {
     discord,
     guild,

@@ -74,6 +74,41 @@ describe('opening a poll', () => {
   });
 });
 
+describe('opening when Discord does not answer', () => {
+  it('tells the facilitator the poll is on its way, refuses a second one, and posts it exactly once', async () => {
+    const group = await newGroup(world, 'Unanswered poll', {});
+    // More 500s than discord.js retries: the post never gets an answer.
+    world.discord.faults.serverError('POST /channels/:channelId/messages', { times: 10 });
+    const pending = await group.ada.run('poll open', { crux: crux.id, hours: 24 }, group.reading);
+    world.discord.faults.clear();
+    expect(pending.ephemeral).toBe(true);
+    expect(pending.content).toMatch(
+      /^Discord did not answer while I posted the poll on “.+” \(`[0-9a-z]{8}`\)\. It is saved and will appear in <#\d+> within a few minutes; there is no need to open it again\.$/u,
+    );
+    const retry = await group.ada.run('poll open', { crux: crux.id, hours: 24 }, group.reading);
+    expect(retry.content).toMatch(
+      /is being posted and will appear within a few minutes; there is no need to open another\.$/u,
+    );
+    expect(pollMessages(group.reading)).toHaveLength(0);
+    // Recovery looks once no request could still be landing, finds nothing, and posts it.
+    await world.at(iso(world.clock.now().getTime() + 3 * 60_000));
+    await world.at(iso(world.clock.now().getTime() + 60_000));
+    expect(pollMessages(group.reading)).toHaveLength(1);
+  });
+});
+
+describe('a poll named by text that is no poll id', () => {
+  it.each([
+    ['hello world!', 'There is no poll `hello world!` in this server.'],
+    ['a`b', 'There is no poll `` a`b `` in this server.'],
+    ['x``y', 'There is no poll “x\\`\\`y” in this server.'],
+  ])('%j gets a private “no such poll”, not an apology', async (typed, answer) => {
+    const reply = await world.ada.run('poll close', { poll: typed });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(`${answer} \`/poll list\` shows them.`);
+  });
+});
+
 describe('voting with buttons', () => {
   it('records a vote privately, takes a credence, shows the previous answer on a change, and can be taken back', async () => {
     const poll = latest(pollMessages(world.guild.channel('reading')));

@@ -88,6 +88,57 @@ describe('changing the schedule', () => {
     expect(kickoffSessions(group.reading)).toEqual([1, 1]);
   });
 
+  it('Start over pressed twice at once starts over and announces once', async () => {
+    const group = await newGroup(world, 'Reset twice');
+    await world.at(iso(group.session(1)));
+    const ask = await group.ada.run('schedule reset');
+    const announcements = () =>
+      group.reading.messages().filter((m) => m.content.startsWith('The reading schedule starts over')).length;
+    const [first, second] = await Promise.all([
+      group.ada.click(ask, 'Start over'),
+      group.ada.click(ask, 'Start over'),
+    ]);
+    expect(announcements()).toBe(1);
+    const answers = [first, second].map((m) => m.content);
+    expect(answers).toContainEqual('The schedule has already started over; nothing more changed.');
+    expect((await world.bot.state.guilds.read(group.guild.id)).schedule?.resets).toBe(1);
+  });
+
+  it('setup refuses a channel that is not a text channel of this server', async () => {
+    const group = await newGroup(world, 'Setup elsewhere');
+    const other = await newGroup(world, 'Other server');
+    const reply = await group.ada.run('schedule setup', {
+      channel: other.reading,
+      weekday: 2,
+      time: '19:00',
+      zone: 'Europe/Berlin',
+    });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(
+      'Pick a text channel of this server for **channel**, from the list Discord shows.',
+    );
+    const { schedule } = await world.bot.state.guilds.read(group.guild.id);
+    expect(schedule?.settings.channelId).toBe(group.reading.id);
+  });
+
+  it('setup stores a zone as its canonical IANA name and refuses abbreviations', async () => {
+    const group = await newGroup(world, 'Zones');
+    const refused = await group.ada.run('schedule setup', {
+      channel: group.reading,
+      weekday: 2,
+      time: '19:00',
+      zone: 'IST',
+    });
+    expect(refused.content).toMatch(/^“IST” is not a time zone I can keep to.*It may mean .*Asia\/Kolkata/su);
+    await group.ada.run('schedule setup', {
+      channel: group.reading,
+      weekday: 2,
+      time: '19:00',
+      zone: 'europe/berlin',
+    });
+    expect((await world.bot.state.guilds.read(group.guild.id)).schedule?.settings.zone).toBe('Europe/Berlin');
+  });
+
   it('setup again keeps the group’s place and re-plans the rest', async () => {
     const group = await newGroup(world, 'Setup again');
     await world.at(iso(group.session(1)));

@@ -126,7 +126,7 @@ export function readPageReply(
     ]);
   }
   rows.push(
-    (Object.keys(READING_FORMATS) as ReadingFormat[]).map((format) => ({
+    (['epub', 'markdown'] as const).map((format) => ({
       type: 'button',
       customId: readFileId(view, format),
       label: `Download ${READING_FORMATS[format]}`,

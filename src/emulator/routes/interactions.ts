@@ -86,8 +86,10 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
         );
       await validate(ctx, route, schema, body, 'data');
       const data = (body as { data?: Record<string, unknown> }).data ?? {};
-      interaction.ack = type;
+      // A callback Discord refuses (its channel or message gone) acknowledges nothing: another may follow.
       const channel = channelOf(interaction);
+      if (type === InteractionResponseType.UpdateMessage) messageIn(interaction, interaction.sourceMessageId);
+      interaction.ack = type;
       const ephemeral =
         (Number(data.flags ?? 0) & MessageFlags.Ephemeral) !== 0 ? interaction.userId : undefined;
       let message: EmulatedMessage | undefined;
