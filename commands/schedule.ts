@@ -70,7 +70,7 @@ export default defineCommand({
               required: true,
               channelTypes: [ChannelType.GuildText],
             }),
-            weekday: option.intChoice('The day of the week', WEEKDAY_CHOICES, { required: true }),
+            weekday: option.choice('The day of the week', WEEKDAY_CHOICES, { required: true }),
             time: option.string('24-hour time, like 19:30', { required: true, maxLength: 5 }),
             zone: option.string('Time zone: type a city or region', {
               required: true,
@@ -81,7 +81,7 @@ export default defineCommand({
               maxLength: 10,
             }),
             ping: option.role('A role to ping when a session starts'),
-            reminder: option.intChoice('Reminder before each session', REMINDER_CHOICES),
+            reminder: option.choice('Reminder before each session', REMINDER_CHOICES),
             grace: option.integer(
               'Hours a session missed while Crux was offline may still be posted (default 6)',
               {

@@ -71,8 +71,11 @@ export const option = {
   ): OptionSpec<boolean, R> {
     return { type: 'boolean', description, required: (settings.required ?? false) as R, schema: z.boolean() };
   },
-  /** A string from a fixed list; the handler gets the literal union of the values. */
-  choice<const V extends string, const R extends boolean = false>(
+  /**
+   * A value from a fixed list: strings, or whole numbers (an integer option); the handler gets the literal
+   * union of the values.
+   */
+  choice<const V extends string | number, const R extends boolean = false>(
     description: string,
     choices: readonly [
       { readonly name: string; readonly value: V },
@@ -81,24 +84,7 @@ export const option = {
     settings: Required<R> = {},
   ): OptionSpec<V, R> {
     return {
-      type: 'string',
-      description,
-      required: (settings.required ?? false) as R,
-      schema: z.literal(choices.map((c) => c.value)),
-      choices,
-    };
-  },
-  /** An integer from a fixed list. */
-  intChoice<const V extends number, const R extends boolean = false>(
-    description: string,
-    choices: readonly [
-      { readonly name: string; readonly value: V },
-      ...{ readonly name: string; readonly value: V }[],
-    ],
-    settings: Required<R> = {},
-  ): OptionSpec<V, R> {
-    return {
-      type: 'integer',
+      type: typeof choices[0].value === 'number' ? 'integer' : 'string',
       description,
       required: (settings.required ?? false) as R,
       schema: z.literal(choices.map((c) => c.value)),
