@@ -253,7 +253,13 @@ async function close(pollId: string, ctx: CommandContext): Promise<Reply> {
     case 'already-closed':
       return notice(`Poll \`${pollId}\` had already closed. \`/poll results\` shows its result.`);
     case 'in-progress':
-      return notice(`Poll \`${pollId}\` is closing right now; its result follows in a moment.`);
+      return notice(
+        `Poll \`${pollId}\` is closing right now and takes no more answers; its result is being posted and should appear within a few minutes.`,
+      );
+    case 'result-pending':
+      return notice(
+        `Poll \`${pollId}\` is closed and takes no more answers. Discord did not answer when I posted its result; it will appear in <#${report.poll.channelId}> within a few minutes, once.`,
+      );
     case 'closed':
       return notice(
         report.problem

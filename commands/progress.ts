@@ -12,6 +12,12 @@ import {
   withoutCovered,
 } from '../src/core/progress.js';
 import {
+  PROGRESS_COMMAND,
+  progressCheckIn,
+  progressUndo,
+  progressView,
+} from '../src/core/replies/checkin.js';
+import {
   checkedInReply,
   checkInsReply,
   checkInUndoneReply,
@@ -19,12 +25,6 @@ import {
   progressReply,
   sessionSetReply,
 } from '../src/core/replies/progress.js';
-import {
-  PROGRESS_COMMAND,
-  progressCheckIn,
-  progressUndo,
-  progressView,
-} from '../src/core/replies/session.js';
 import { notice, type Reply } from '../src/core/reply.js';
 
 /** The options that name what /progress mark and unmark apply to. */

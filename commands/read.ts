@@ -15,6 +15,7 @@ import {
   readingFileName,
   readingFileReply,
   readJump,
+  readOpen,
   readPage,
   readPageReply,
   viewFromParams,
@@ -73,6 +74,11 @@ export default defineCommand({
     on(readJump, async (params, ctx) => ({
       type: 'update',
       reply: await page(viewFromParams(params), params.value, ctx),
+    })),
+    // From a kickoff or a reminder: the session the schedule announced, open to read whatever the group's place.
+    on(readOpen, async (params, ctx) => ({
+      type: 'reply',
+      reply: await page({ session: params.s, ahead: true }, 0, ctx),
     })),
     on(readFile, async (params, ctx) => {
       const view = viewFromParams(params);

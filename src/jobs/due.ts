@@ -50,5 +50,8 @@ export function serverWakeAt(record: GuildRecord, rules: DueRules, now: Date): D
     pollWakeAt(record.polls),
     record.schedule ? nextWakeAt(record.schedule, rules.totalSessions, now) : undefined,
   ].filter((t): t is Date => t !== undefined);
-  return times.length > 0 ? new Date(Math.min(...times.map((t) => t.getTime()))) : undefined;
+  // Something already due wakes the server now, never at the past instant it became due.
+  return times.length > 0
+    ? new Date(Math.max(now.getTime(), Math.min(...times.map((t) => t.getTime()))))
+    : undefined;
 }

@@ -1,9 +1,10 @@
 import { SCHEDULE_CHANNEL_PERMISSIONS } from '../core/access.js';
+import { isSettled, searchFrom, settlesAt } from '../core/claims.js';
 import { pickExcerpt } from '../core/excerpts.js';
 import { sectionsOf, withCovered } from '../core/progress.js';
+import { checkInId } from '../core/replies/checkin.js';
 import { missedReply, noticeButtonId, wrapUpReply } from '../core/replies/notices.js';
 import {
-  checkInId,
   kickoffReply,
   sessionThreadName,
   sessionThreadStarter,
@@ -13,7 +14,6 @@ import type { Reply } from '../core/reply.js';
 import { nextInRotation } from '../core/rotation.js';
 import {
   attemptNotice,
-  CLAIM_SETTLE_MS,
   claimSession,
   claimSettled,
   dueActions,
@@ -141,7 +141,7 @@ export async function recoverSession(
   const found = await deps.poster.findPosted(
     claim.channelId ?? schedule.settings.channelId,
     checkInId(number),
-    new Date((claim.firstAt ?? claim.at) - 60_000),
+    searchFrom({ firstAt: claim.firstAt ?? claim.at, at: claim.at }),
   );
   if (found) {
     deps.logger.info({ guildId, session: number }, 'recovered a session posted before a crash');
@@ -150,7 +150,8 @@ export async function recoverSession(
     return undefined;
   }
   const now = deps.clock();
-  if (!claimSettled(schedule, number, now)) return new Date(claim.at + CLAIM_SETTLE_MS);
+  if (!claimSettled(schedule, number, now))
+    return settlesAt({ firstAt: claim.firstAt ?? claim.at, at: claim.at });
   const due = dueAt(schedule, number);
   if (due && now < due) {
     // Never posted, and the session has moved to a later date since: it is posted then.
@@ -287,18 +288,13 @@ export async function postNotice(
 ): Promise<Date | undefined> {
   const { poster, clock } = deps;
   const marker = noticeButtonId(notice);
-  if (notice.attemptedAt !== undefined) {
-    const found = await poster.findPosted(
-      schedule.settings.channelId,
-      marker,
-      new Date(notice.attemptedAt - 60_000),
-    );
+  if (notice.claim) {
+    if (!isSettled(notice.claim, clock())) return settlesAt(notice.claim);
+    const found = await poster.findPosted(schedule.settings.channelId, marker, searchFrom(notice.claim));
     if (found) {
       await changeSchedule(guildId, deps, (s) => recordNotice(s, notice.id));
       return undefined;
     }
-    if (clock().getTime() - notice.attemptedAt < CLAIM_SETTLE_MS)
-      return new Date(notice.attemptedAt + CLAIM_SETTLE_MS);
   }
   await changeSchedule(guildId, deps, (s) => attemptNotice(s, notice.id, clock()));
   await poster.post(schedule.settings.channelId, await noticeReply(guildId, schedule, notice, deps));

@@ -1,6 +1,8 @@
+import { isSettled, searchFrom, settlesAt } from '../core/claims.js';
 import type { Corpus } from '../core/corpus/types.js';
-import { reminderReply } from '../core/replies/session.js';
+import { reminderMarkerId, reminderReply } from '../core/replies/session.js';
 import {
+  claimReminder,
   type DueAction,
   dueAt,
   recordMissed,
@@ -91,8 +93,7 @@ async function perform(
 ): Promise<Date | 'stop' | undefined> {
   switch (action.kind) {
     case 'poll-recover':
-      await deps.polls.recoverOpening(guildId, action.pollId);
-      return undefined;
+      return deps.polls.recoverOpening(guildId, action.pollId);
     case 'poll-close': {
       const report = await deps.polls.close(guildId, action.pollId, null);
       return report.kind === 'in-progress' ? report.until : undefined;
@@ -120,23 +121,8 @@ async function performScheduled(
   switch (action.kind) {
     case 'notice':
       return postNotice(guildId, schedule, action.notice, deps);
-    case 'remind': {
-      // Recorded before sending: a crash costs at most the reminder, never a duplicate.
-      const reminded = await changeIfStillDue(
-        guildId,
-        action,
-        (s) => recordReminder(s, action.session),
-        deps,
-      );
-      const session = deps.corpus.sessions[action.session - 1];
-      const at = reminded ? dueAt(reminded, action.session) : undefined;
-      if (reminded && session && at)
-        await deps.poster.post(
-          reminded.settings.channelId,
-          reminderReply(deps.corpus, session, at, reminded.settings.pingRoleId),
-        );
-      return undefined;
-    }
+    case 'remind':
+      return remind(guildId, schedule, action, deps);
     case 'post':
       await postSession(guildId, action.session, deps);
       return undefined;
@@ -156,6 +142,42 @@ async function performScheduled(
       await changeIfStillDue(guildId, action, (s) => recordWrapUp(s, deps.clock()), deps);
       return undefined;
   }
+}
+
+/**
+ * Posts a session's reminder exactly once: claimed, posted, recorded. A claim left by a crash or an
+ * unanswered post is judged once settled: the reminder is looked for and recorded if it went out, or posted
+ * again under a refreshed claim, as long as the session has not started (a late reminder is better than
+ * none; after the kickoff it is pointless).
+ */
+async function remind(
+  guildId: string,
+  schedule: Schedule,
+  action: Extract<DueAction, { kind: 'remind' }>,
+  deps: JobDeps,
+): Promise<Date | undefined> {
+  const { poster, corpus, clock } = deps;
+  const number = action.session;
+  const channelId = schedule.settings.channelId;
+  const claim = schedule.reminding?.session === number ? schedule.reminding.claim : undefined;
+  if (claim) {
+    if (!isSettled(claim, clock())) return settlesAt(claim);
+    const found = await poster.findPosted(channelId, reminderMarkerId(number), searchFrom(claim));
+    if (found) {
+      await changeIfStillDue(guildId, action, (s) => recordReminder(s, number), deps);
+      return undefined;
+    }
+  }
+  const session = corpus.sessions[number - 1];
+  const claimed = await changeIfStillDue(guildId, action, (s) => claimReminder(s, number, clock()), deps);
+  const at = claimed ? dueAt(claimed, number) : undefined;
+  if (!claimed || !session || !at) return undefined;
+  await poster.post(channelId, reminderReply(corpus, session, at, claimed.settings.pingRoleId));
+  await deps.state.guilds.change(guildId, (record) => ({
+    record: record.schedule ? { ...record, schedule: recordReminder(record.schedule, number) } : record,
+    result: undefined,
+  }));
+  return undefined;
 }
 
 /**

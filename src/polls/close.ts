@@ -1,4 +1,5 @@
 import { resultsChart } from '../charts/polls.js';
+import { isSettled, searchFrom, settlesAt } from '../core/claims.js';
 import {
   beginClose,
   claimResults,
@@ -11,9 +12,9 @@ import {
 import { movement } from '../core/polls/positions.js';
 import { type Tally, tally } from '../core/polls/tally.js';
 import { pollMessage, resultsMarkerId, resultsReply } from '../core/replies/poll.js';
-import { CLAIM_SETTLE_MS } from '../core/schedule/plan.js';
 import type { BaseDeps } from '../jobs/deps.js';
 import { PostError } from '../jobs/poster.js';
+import type { RecordChange } from '../state/records.js';
 import { attempt, dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './records.js';
 
 /**
@@ -28,6 +29,8 @@ export type CloseReport =
   | { readonly kind: 'already-closed'; readonly poll: PollRecord }
   /** Another close is announcing the result right now; look again at `until`. */
   | { readonly kind: 'in-progress'; readonly until: Date }
+  /** Closed to votes, its result not yet posted (Discord did not answer); it follows after `until`, once. */
+  | { readonly kind: 'result-pending'; readonly poll: PollRecord; readonly until: Date }
   | { readonly kind: 'missing' };
 
 /**
@@ -102,28 +105,43 @@ async function announce(
   problem: PollProblem | undefined,
 ): Promise<CloseReport> {
   const { state, clock, poster } = deps;
-  const claim = await state.polls.change(poll.guildId, poll.id, (current) => {
-    const fresh = !current.results;
-    const next = claimResults(current, clock());
-    return { record: next, result: { poll: next, fresh } };
-  });
-  if (!claim) return { kind: 'missing' };
-  const claimedAt = claim.poll.results?.claimedAt ?? clock().getTime();
-  let messageId = claim.poll.results?.messageId;
-  if (!messageId && !claim.fresh) {
-    // A claim from before: its post may have landed, or may still be landing.
-    // A refusal means there is nothing to find there; anything else (a 5xx) is retried later, since
+  const earlier = poll.results;
+  let messageId = earlier?.messageId;
+  if (earlier && !messageId) {
+    // An attempt from before: its post may have landed, or may still be landing, so it is judged only once
+    // settled. A refusal means there is nothing to find there; anything else (a 5xx) is retried later, since
     // posting without knowing could post the results twice.
+    if (!isSettled(earlier.claim, clock())) return { kind: 'in-progress', until: settlesAt(earlier.claim) };
     messageId = await poster
-      .findPosted(poll.channelId, resultsMarkerId(poll.id), new Date(claimedAt - 60_000))
+      .findPosted(poll.channelId, resultsMarkerId(poll.id), searchFrom(earlier.claim))
       .catch((error: unknown) => {
         if (error instanceof PostError) return undefined;
         throw error;
       });
-    if (!messageId && clock().getTime() - claimedAt < CLAIM_SETTLE_MS)
-      return { kind: 'in-progress', until: new Date(claimedAt + CLAIM_SETTLE_MS) };
   }
   if (!messageId) {
+    // Claimed (or the claim refreshed) for this attempt, so a recovery racing it waits for it to settle;
+    // if another attempt claimed it since this one looked, that one goes ahead.
+    type Claimed = { readonly raced: PollRecord } | { readonly claimed: PollRecord };
+    const claimed = await state.polls.change(
+      poll.guildId,
+      poll.id,
+      (current): RecordChange<PollRecord, Claimed> => {
+        const raced =
+          current.results?.messageId !== undefined || current.results?.claim.at !== earlier?.claim.at;
+        if (raced) return { record: current, result: { raced: current } };
+        const next = claimResults(current, clock());
+        return { record: next, result: { claimed: next } };
+      },
+    );
+    if (!claimed) return { kind: 'missing' };
+    if ('raced' in claimed) {
+      const other = claimed.raced.results;
+      return other?.messageId || !other
+        ? { kind: 'already-closed', poll: claimed.raced }
+        : { kind: 'in-progress', until: settlesAt(other.claim) };
+    }
+    await syncSummary(deps, claimed.claimed);
     const crux = cruxOfPoll(deps.corpus, poll);
     // This poll's answers count as shown: it is closing (results hidden until now are revealed here).
     const polls =
@@ -143,7 +161,16 @@ async function announce(
         resultsReply({ ...poll, status: 'closed' }, crux, final, chart, moved),
       );
     } catch (error) {
-      if (!(error instanceof PostError)) throw error;
+      if (!(error instanceof PostError)) {
+        // Unanswered (a 5xx, a timeout): the post may have landed. The claim stands; once it settles the
+        // scheduler looks for the post and makes it if it is not there, so the result follows, once.
+        deps.logger.warn({ err: error, guildId: poll.guildId, pollId: poll.id }, 'results post unanswered');
+        return {
+          kind: 'result-pending',
+          poll: claimed.claimed,
+          until: settlesAt(claimed.claimed.results?.claim ?? { firstAt: 0, at: clock().getTime() }),
+        };
+      }
       problem = problemOf(error);
     }
   }

@@ -1,4 +1,6 @@
+import { isSettled, searchFrom, settlesAt } from '../core/claims.js';
 import {
+  claimOpening,
   createPoll,
   cruxOfPoll,
   type NewPoll,
@@ -101,16 +103,24 @@ async function recordMessage(deps: BaseDeps, poll: PollRecord, messageId: string
 }
 
 /**
- * A poll left 'opening' by a crash: its message is looked for in the channel and recorded if found,
- * otherwise posted now (the scheduler asks only once the claim is old enough that nothing is in flight).
+ * A poll left 'opening' by a crash or an unanswered post. Once its claim is settled (no request of an
+ * earlier attempt can still be landing), its message is looked for in the channel and recorded if found,
+ * otherwise posted again under a refreshed claim, so a crash during this attempt is judged the same way.
+ * Returns when to look again while the claim is too young to judge.
  */
-export async function recoverOpening(deps: BaseDeps, guildId: string, pollId: string): Promise<void> {
-  const { state, poster, logger } = deps;
+export async function recoverOpening(
+  deps: BaseDeps,
+  guildId: string,
+  pollId: string,
+): Promise<Date | undefined> {
+  const { state, poster, logger, clock } = deps;
   const poll = await state.polls.get(guildId, pollId);
-  if (!poll) return dropSummary(deps, guildId, pollId);
-  if (poll.status !== 'opening') return syncSummary(deps, poll);
+  if (!poll) return void (await dropSummary(deps, guildId, pollId));
+  if (poll.status !== 'opening') return void (await syncSummary(deps, poll));
+  const claim = poll.claim ?? { firstAt: poll.createdAt, at: poll.createdAt };
+  if (!isSettled(claim, clock())) return settlesAt(claim);
   const found = await poster
-    .findPosted(poll.channelId, pollMessageMarker(poll), new Date(poll.createdAt - 60_000))
+    .findPosted(poll.channelId, pollMessageMarker(poll), searchFrom(claim))
     .catch((error: unknown) => {
       if (error instanceof PostError) return undefined;
       throw error;
@@ -118,10 +128,17 @@ export async function recoverOpening(deps: BaseDeps, guildId: string, pollId: st
   if (found) {
     logger.info({ guildId, pollId }, 'recovered a poll posted before a crash');
     await recordMessage(deps, poll, found);
-    return;
+    return undefined;
   }
-  await post(deps, poll).catch(async (error: unknown) => {
-    if (!(error instanceof PostError)) throw error;
-    await tellPollProblem(deps, poll, problemOf(error));
+  const reclaimed = await state.polls.change(guildId, pollId, (current) => {
+    const next = claimOpening(current, clock());
+    return { record: next, result: next };
   });
+  if (reclaimed?.status !== 'opening') return undefined;
+  await syncSummary(deps, reclaimed);
+  await post(deps, reclaimed).catch(async (error: unknown) => {
+    if (!(error instanceof PostError)) throw error;
+    await tellPollProblem(deps, reclaimed, problemOf(error));
+  });
+  return undefined;
 }

@@ -48,7 +48,7 @@ export class Polls {
   }
 
   /** Finishes opening a poll a crash or an unanswered post left 'opening': see `recoverOpening`. */
-  recoverOpening(guildId: string, pollId: string): Promise<void> {
+  recoverOpening(guildId: string, pollId: string): Promise<Date | undefined> {
     return recoverOpening(this.#deps, guildId, pollId);
   }
 

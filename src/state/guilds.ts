@@ -18,12 +18,27 @@ const shownList = z
 /**
  * A server's stored state. Version 2 added the schedule, the covered sections and the facilitator role;
  * version 3 the poll index, the export secret and when the bot left the server; version 4 parses the
- * schedule in full (its owed notices, weekly polls and resets filled in where older records lack them).
- * Each addition has a default, so older records need no step of their own.
+ * schedule in full (its owed notices, weekly polls and resets filled in where older records lack them);
+ * version 5 claims owed notices the way every post is claimed (claims.ts). Additions with a default need
+ * no step of their own; a change of shape has one here.
  */
 export const GUILD_FORMAT = {
   what: 'server state',
-  version: 4,
+  version: 5,
+  steps: {
+    // A notice's last attempt becomes its claim; the first attempt is not known, so it is the last.
+    4: (record) => {
+      const schedule = z.looseObject({ notices: z.array(z.unknown()) }).safeParse(record.schedule);
+      if (!schedule.success) return record;
+      const notices = schedule.data.notices.map((notice) => {
+        const old = z.looseObject({ attemptedAt: z.number() }).safeParse(notice);
+        if (!old.success) return notice;
+        const { attemptedAt, ...rest } = old.data;
+        return { ...rest, claim: { firstAt: attemptedAt, at: attemptedAt } };
+      });
+      return { ...record, schedule: { ...schedule.data, notices } };
+    },
+  },
   schema: z
     .object({
       /**

@@ -11,11 +11,35 @@ import { type RecordFormat, readVersioned, writeVersioned } from './versioned.js
  * index finds a poll by its Discord message, for native poll vote events.
  */
 
-/** A poll as stored. Version 1 is the first; teach `steps` any change of shape. */
+/**
+ * A poll as stored. Version 2 claims its posts the way every post is claimed (claims.ts): an opening poll's
+ * message, and its results post, each refreshed at every attempt.
+ */
 export const POLL_FORMAT = {
   what: 'a poll',
-  version: 1,
+  version: 2,
   schema: PollRecordSchema,
+  steps: {
+    // An opening poll was claimed when it was created; a results claim was made once and never refreshed.
+    1: (record) => {
+      const created = z.number().safeParse(record.createdAt);
+      const opening = record.status === 'opening' && created.success;
+      const results = z.looseObject({ claimedAt: z.number() }).safeParse(record.results);
+      const claimed = results.success ? results.data : undefined;
+      return {
+        ...record,
+        ...(opening ? { claim: { firstAt: created.data, at: created.data } } : {}),
+        ...(claimed
+          ? {
+              results: {
+                ...(typeof claimed.messageId === 'string' ? { messageId: claimed.messageId } : {}),
+                claim: { firstAt: claimed.claimedAt, at: claimed.claimedAt },
+              },
+            }
+          : {}),
+      };
+    },
+  },
 } satisfies RecordFormat<unknown>;
 
 const PollRefSchema = z.object({ guildId: z.string(), pollId: z.string() }).readonly();

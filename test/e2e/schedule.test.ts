@@ -124,6 +124,10 @@ describe('a whole schedule, week by week', () => {
       await world.at(new Date(due - 24 * 3_600_000).toISOString());
       expect(reminders()).toHaveLength(session);
       expect(reminders().at(-1)?.content).toContain(`<@&${role.id}> Reminder: session ${session}`);
+      // Its button opens the session's readings privately, though the group has not reached it yet.
+      const read = await world.bo.click(reminders().at(-1) as MessageView, 'Read them now');
+      expect(read.ephemeral).toBe(true);
+      expect(read.embeds[0]?.footer?.text).toMatch(new RegExp(`^Session ${session} · section 1 of `, 'u'));
 
       await world.at(new Date(due - 60_000).toISOString());
       expect(kickoffs()).toHaveLength(session - 1);
@@ -134,7 +138,7 @@ describe('a whole schedule, week by week', () => {
       const { message } = kickoffs().at(-1) ?? {};
       expect(message?.content).toContain(`<@&${role.id}> Session ${session} starts now`);
       expect(message?.embeds[0]?.title).toMatch(new RegExp(`^Session ${session} of ${TOTAL}: `, 'u'));
-      expect(message?.buttons.map((b) => b.label)).toEqual(['I’ve read it', 'Context', 'Quotes']);
+      expect(message?.buttons.map((b) => b.label)).toEqual(['I’ve read it', 'Read', 'Context', 'Quotes']);
       expect(message?.embeds).toHaveLength(3);
       const thread = reading.threads().find((t) => t.id === message?.id);
       expect(thread?.name).toMatch(new RegExp(`^Session ${session}: `, 'u'));

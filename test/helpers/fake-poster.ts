@@ -44,12 +44,43 @@ export class FakePoster implements Poster {
     this.#failures.set(method, queue);
   }
 
+  /**
+   * Holds the next post in flight, as a request a crashed process sent and Discord has not yet carried
+   * out: it lands (appears among `posts`) only when `land` is called, and its caller never hears back.
+   */
+  holdNextPost(): { readonly sent: Promise<void>; land(): void } {
+    let land: () => void = () => undefined;
+    let sent: () => void = () => undefined;
+    this.#held = {
+      landed: new Promise<void>((resolve) => {
+        land = resolve;
+      }),
+      sent: () => sent(),
+    };
+    return {
+      sent: new Promise<void>((resolve) => {
+        sent = resolve;
+      }),
+      land: () => land(),
+    };
+  }
+  #held: { readonly landed: Promise<void>; readonly sent: () => void } | undefined;
+
   /** Posts whose text or embeds include `text`. */
   postsWith(text: string): Reply[] {
     return this.posts.map((p) => p.reply).filter((r) => JSON.stringify([r.content, r.embeds]).includes(text));
   }
 
   async post(channelId: string, reply: Reply): Promise<string> {
+    const held = this.#held;
+    if (held) {
+      this.#held = undefined;
+      held.sent();
+      void held.landed.then(() =>
+        this.posts.push({ channelId, reply, id: String(this.#nextId++), at: this.#clock().getTime() }),
+      );
+      return new Promise<string>(() => undefined);
+    }
     const failure = this.#take('post');
     if (failure && !failure.landed) throw failure.error;
     const id = String(this.#nextId++);

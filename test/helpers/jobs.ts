@@ -20,6 +20,11 @@ export interface JobHarness {
   set(ms: number): void;
   /** Sets the clock and runs a scheduler tick, as the bot does every 30 seconds. */
   at(ms: number): Promise<TickReport>;
+  /**
+   * A new process on the same state and Discord, as after a crash: work the old one had in flight is
+   * abandoned (it never records anything), and `deps` and the scheduler are fresh.
+   */
+  restart(): void;
 }
 
 /**
@@ -53,13 +58,13 @@ export async function jobHarness(
     retentionMs: RETENTION_MS,
     mentions: new CommandMentions(),
   };
-  const deps: JobDeps = { ...base, polls: new Polls(base) };
-  const scheduler = new Scheduler(deps);
-  return {
+  const first: JobDeps = { ...base, polls: new Polls(base) };
+  let scheduler = new Scheduler(first);
+  const harness: JobHarness = {
     corpus,
     state,
     poster,
-    deps,
+    deps: first,
     now: () => now.getTime(),
     set(ms) {
       now = new Date(ms);
@@ -68,7 +73,13 @@ export async function jobHarness(
       now = new Date(ms);
       return scheduler.tick();
     },
+    restart() {
+      const deps: JobDeps = { ...base, polls: new Polls(base) };
+      scheduler = new Scheduler(deps);
+      Object.assign(harness, { deps });
+    },
   };
+  return harness;
 }
 
 /** A request to open a button poll on `crux` in channel 1 until `closesAt`, with anything else overridden. */

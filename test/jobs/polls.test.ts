@@ -171,3 +171,64 @@ describe('refusals', () => {
     expect((await h.state.guilds.read(GUILD)).polls.map((p) => p.status)).toEqual(['closed']);
   });
 });
+
+describe('a crash while a recovery post is in flight, then an immediate restart', () => {
+  it('posts the poll message exactly once', async () => {
+    const h = await jobHarness();
+    const crux = first(h.corpus.cruxes, 'crux');
+    // The first post goes unanswered and never lands: the poll stays opening.
+    h.poster.fail('post', new Error('503 Service Unavailable'));
+    const poll = await h.deps.polls.open(pollRequest(GUILD, crux, new Date(h.now() + 24 * HOUR)));
+    expect(poll?.status).toBe('opening');
+    // Recovery posts it again; the process dies with that post still in flight.
+    const inFlight = h.poster.holdNextPost();
+    void h.at(h.now() + 3 * 60_000);
+    await inFlight.sent;
+    h.restart();
+    // The new process must not judge the fresh claim before it settles: nothing is posted yet.
+    await h.at(h.now() + 10_000);
+    inFlight.land();
+    await h.at(h.now() + 3 * 60_000);
+    await h.at(h.now() + 3 * 60_000);
+    expect(
+      h.poster.posts.filter((p) => p.reply.embeds?.[0]?.author?.startsWith('Position poll')),
+    ).toHaveLength(1);
+    expect((await h.state.polls.get(GUILD, poll?.id ?? ''))?.status).toBe('open');
+  });
+
+  it('posts the results exactly once', async () => {
+    const h = await jobHarness();
+    const crux = first(h.corpus.cruxes, 'crux');
+    const poll = await h.deps.polls.open(pollRequest(GUILD, crux, new Date(h.now() + HOUR)));
+    // At the deadline the results post goes unanswered, without landing.
+    h.poster.fail('post', new Error('503 Service Unavailable'));
+    await h.at(poll?.closesAt ?? 0);
+    const results = () =>
+      h.poster.posts.filter((p) => p.reply.embeds?.[0]?.author?.startsWith('Poll closed'));
+    expect(results()).toHaveLength(0);
+    // The retry posts again and the process dies with the post in flight.
+    const inFlight = h.poster.holdNextPost();
+    void h.at(h.now() + 3 * 60_000);
+    await inFlight.sent;
+    h.restart();
+    await h.at(h.now() + 10_000);
+    inFlight.land();
+    await h.at(h.now() + 3 * 60_000);
+    await h.at(h.now() + 3 * 60_000);
+    expect(results()).toHaveLength(1);
+    expect((await h.state.polls.get(GUILD, poll?.id ?? ''))?.status).toBe('closed');
+  });
+
+  it('a manual close whose results post goes unanswered: the result follows minutes later, not at the deadline', async () => {
+    const h = await jobHarness();
+    const crux = first(h.corpus.cruxes, 'crux');
+    const poll = await h.deps.polls.open(pollRequest(GUILD, crux, new Date(h.now() + 24 * HOUR)));
+    h.poster.fail('post', new Error('503 Service Unavailable'));
+    const report = await h.deps.polls.close(GUILD, poll?.id ?? '', '9');
+    expect(report.kind).toBe('result-pending');
+    const results = () =>
+      h.poster.posts.filter((p) => p.reply.embeds?.[0]?.author?.startsWith('Poll closed'));
+    await h.at(h.now() + 3 * 60_000);
+    expect(results()).toHaveLength(1);
+  });
+});

@@ -58,6 +58,7 @@ async function group(adjust: (schedule: Schedule) => Schedule = (s) => s) {
       return current;
     },
     kickoffs: () => poster.posts.filter((p) => p.reply.content?.includes('starts now')),
+    reminders: () => poster.posts.filter((p) => p.reply.content?.includes('Reminder: session')),
   };
 }
 
@@ -348,5 +349,48 @@ describe('weekly crux polls', () => {
     expect(g.kickoffs()).toHaveLength(1);
     expect(pollMessages(g.poster)).toHaveLength(0);
     expect((await g.schedule()).sessions[1]?.polls).toEqual({ before: 'skipped' });
+  });
+});
+
+describe('reminders, exactly once', () => {
+  const withReminder = (schedule: Schedule) => ({
+    ...schedule,
+    settings: { ...schedule.settings, reminderMinutes: 24 * 60 },
+  });
+  const remindAt = session(1) - 24 * HOUR;
+
+  it('an unanswered reminder is posted again once its claim settles, and only once', async () => {
+    const g = await group(withReminder);
+    g.poster.fail('post', new Error('503 Service Unavailable'));
+    await g.at(remindAt);
+    expect(g.reminders()).toHaveLength(0);
+    // Not before the attempt has settled: a request of it could still land.
+    await g.at(remindAt + 60_000);
+    expect(g.reminders()).toHaveLength(0);
+    await g.at(remindAt + 3 * 60_000);
+    await g.at(remindAt + 10 * 60_000);
+    expect(g.reminders()).toHaveLength(1);
+    expect((await g.schedule()).reminded).toEqual([1]);
+  });
+
+  it('a reminder that landed though its answer was lost is found, not posted again', async () => {
+    const g = await group(withReminder);
+    g.poster.fail('post', new Error('socket hang up'), { landed: true });
+    await g.at(remindAt);
+    await g.at(remindAt + 3 * 60_000);
+    await g.at(remindAt + 10 * 60_000);
+    expect(g.reminders()).toHaveLength(1);
+    expect((await g.schedule()).reminded).toEqual([1]);
+  });
+
+  it('a reminder Discord never takes before the session is dropped, and the kickoff still goes out', async () => {
+    const g = await group(withReminder);
+    // One failure for every attempt the day before: each tick three hours apart retries once.
+    g.poster.fail('post', new Error('503 Service Unavailable'), { times: 8 });
+    for (let t = remindAt; t < session(1); t += 3 * HOUR) await g.at(t);
+    await g.at(session(1));
+    expect(g.reminders()).toHaveLength(0);
+    expect(g.kickoffs()).toHaveLength(1);
+    expect((await g.schedule()).reminding).toBeNull();
   });
 });

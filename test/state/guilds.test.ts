@@ -6,7 +6,7 @@ import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { castVote, createPoll, recordOpened } from '../../src/core/polls/model.js';
 import { createSchedule } from '../../src/core/schedule/plan.js';
-import { GuildStore } from '../../src/state/guilds.js';
+import { GUILD_FORMAT, GuildStore } from '../../src/state/guilds.js';
 import { openState, type State, StateUnavailableError } from '../../src/state/index.js';
 import { StoreFactory } from '../../src/state/stores.js';
 import { StorageTimeoutError } from '../../src/state/timeout.js';
@@ -258,7 +258,7 @@ describe('records from an earlier version', () => {
     });
   });
 
-  it('fill in, in one place, what a version-3 schedule lacks, and are written back as version 4', async () => {
+  it('fill in, in one place, what a version-3 schedule lacks, and are written back as the current version', async () => {
     const keyv = new Keyv();
     const settings = {
       channelId: '1',
@@ -276,14 +276,18 @@ describe('records from an earlier version', () => {
     const { schedule } = await store.read('123');
     expect(schedule).toMatchObject({ settings: { polls: 'before' }, notices: [], resets: 0, next: 2 });
     await store.change('123', (record) => ({ record: { ...record, leftAt: 1 }, result: undefined }));
-    expect(await keyv.get('123')).toMatchObject({ version: 4, leftAt: 1, schedule: { resets: 0 } });
+    expect(await keyv.get('123')).toMatchObject({
+      version: GUILD_FORMAT.version,
+      leftAt: 1,
+      schedule: { resets: 0 },
+    });
   });
 
   it('that do not read are reported, never cast', async () => {
     const keyv = new Keyv();
-    await keyv.set('123', { version: 4, progress: { session: 'three' } });
+    await keyv.set('123', { version: GUILD_FORMAT.version, progress: { session: 'three' } });
     await expect(new GuildStore(keyv).read('123')).rejects.toThrow(
-      /server state does not read as version 4: progress\.session/u,
+      /server state does not read as version \d+: progress\.session/u,
     );
     await expect(
       new GuildStore(keyv).change('123', (record) => ({ record, result: undefined })),
@@ -352,5 +356,36 @@ describe('a store that stops answering', () => {
     } finally {
       await state.close();
     }
+  });
+});
+
+describe('a version-4 record with a notice being posted', () => {
+  it('reads the notice’s last attempt as its claim', async () => {
+    const keyv = new Keyv();
+    const settings = {
+      channelId: '1',
+      weekday: 2,
+      time: '19:00',
+      zone: 'Europe/Berlin',
+      reminderMinutes: null,
+      graceMinutes: 360,
+    };
+    await keyv.set('123', {
+      version: 4,
+      schedule: {
+        settings,
+        status: 'active',
+        next: 2,
+        dates: {},
+        sessions: {},
+        reminded: [],
+        wrapUp: null,
+        notices: [{ kind: 'wrap-up', id: 'wrap-up-1', attemptedAt: 1_700_000_000_000 }],
+      },
+    });
+    const { schedule } = await new GuildStore(keyv).read('123');
+    expect(schedule?.notices).toEqual([
+      { kind: 'wrap-up', id: 'wrap-up-1', claim: { firstAt: 1_700_000_000_000, at: 1_700_000_000_000 } },
+    ]);
   });
 });

@@ -1,7 +1,6 @@
-import { CLAIM_SETTLE_MS } from '../schedule/model.js';
 import type { PollSummary } from './model.js';
 
-/** What is due for a server's polls, from the summaries its record keeps. */
+/** What is due for a server's polls, from the wake times their summaries carry (see `pollWakeTime`). */
 
 export type PollAction =
   /** A poll whose message was being posted when the bot stopped: find it, or post it. */
@@ -10,21 +9,14 @@ export type PollAction =
   | { readonly kind: 'poll-close'; readonly pollId: string };
 
 export function pollActions(polls: readonly PollSummary[], now: Date): PollAction[] {
-  const t = now.getTime();
   return polls.flatMap((poll): PollAction[] => {
-    if (poll.status === 'closed') return [];
-    if (poll.status === 'opening')
-      return t >= poll.createdAt + CLAIM_SETTLE_MS ? [{ kind: 'poll-recover', pollId: poll.id }] : [];
-    return t >= poll.closesAt || poll.status === 'closing' ? [{ kind: 'poll-close', pollId: poll.id }] : [];
+    if (poll.wakeAt === null || poll.wakeAt > now.getTime()) return [];
+    return [{ kind: poll.status === 'opening' ? 'poll-recover' : 'poll-close', pollId: poll.id }];
   });
 }
 
-/** The next instant a poll needs the scheduler: a claim to settle, or a deadline. */
+/** The next instant a poll needs the scheduler. */
 export function pollWakeAt(polls: readonly PollSummary[]): Date | undefined {
-  const times = polls.flatMap((poll) => {
-    if (poll.status === 'closed') return [];
-    if (poll.status === 'opening') return [poll.createdAt + CLAIM_SETTLE_MS];
-    return [poll.closesAt];
-  });
+  const times = polls.flatMap((poll) => (poll.wakeAt === null ? [] : [poll.wakeAt]));
   return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }

@@ -1,6 +1,15 @@
+import { claimAt } from '../claims.js';
 import type { Corpus, Crux } from '../corpus/types.js';
 import { UserError } from '../errors.js';
-import type { Ballot, PollPhase, PollProblem, PollRecord, PollStyle, PollSummary } from './schema.js';
+import {
+  type Ballot,
+  type PollPhase,
+  type PollProblem,
+  type PollRecord,
+  type PollStyle,
+  type PollSummary,
+  pollWakeTime,
+} from './schema.js';
 
 export type { Ballot, PollPhase, PollProblem, PollRecord, PollStyle, PollSummary } from './schema.js';
 
@@ -26,6 +35,7 @@ export function summarize(poll: PollRecord): PollSummary {
     createdAt: poll.createdAt,
     closesAt: poll.closesAt,
     ...(poll.session !== undefined ? { session: poll.session } : {}),
+    wakeAt: pollWakeTime(poll),
   };
 }
 
@@ -90,8 +100,14 @@ export function createPoll(input: NewPoll, now: Date): PollRecord {
     createdAt: now.getTime(),
     closesAt: input.closesAt.getTime(),
     status: 'opening',
+    claim: claimAt(undefined, now),
     ballots: {},
   };
+}
+
+/** The post of an opening poll's message is about to be attempted again: its claim refreshed. */
+export function claimOpening(poll: PollRecord, now: Date): PollRecord {
+  return poll.status === 'opening' ? { ...poll, claim: claimAt(poll.claim, now) } : poll;
 }
 
 /** The crux a poll is on. A poll on a crux the corpus no longer has is a state the caller must handle. */
@@ -108,7 +124,9 @@ export function pollChoices(crux: Crux): { readonly id: string; readonly label: 
 
 /** The poll's message is posted: it takes votes from now on. */
 export function recordOpened(poll: PollRecord, messageId: string): PollRecord {
-  return poll.status === 'opening' ? { ...poll, status: 'open', messageId } : poll;
+  if (poll.status !== 'opening') return poll;
+  const { claim: _posted, ...rest } = poll;
+  return { ...rest, status: 'open', messageId };
 }
 
 /** What happened to a member's vote. */
@@ -207,9 +225,10 @@ export function beginClose(poll: PollRecord, now: Date, closedBy: string | null)
   return { ...poll, status: 'closing', closedAt: now.getTime(), closedBy };
 }
 
-/** The results post is about to go out; a crash after this is recovered by finding it. */
+/** The results post is about to be attempted (again): a crash after this is recovered by finding it. */
 export function claimResults(poll: PollRecord, now: Date): PollRecord {
-  return poll.results ? poll : { ...poll, results: { claimedAt: now.getTime() } };
+  if (poll.results?.messageId) return poll;
+  return { ...poll, results: { claim: claimAt(poll.results?.claim, now) } };
 }
 
 /** The results post went out (or, with no message id, could not: `problem` says why); the poll is closed. */
@@ -218,7 +237,7 @@ export function finishClose(poll: PollRecord, resultsMessageId?: string, problem
     ...poll,
     status: 'closed',
     results: {
-      claimedAt: poll.results?.claimedAt ?? poll.closedAt ?? 0,
+      claim: poll.results?.claim ?? { firstAt: poll.closedAt ?? 0, at: poll.closedAt ?? 0 },
       ...(resultsMessageId ? { messageId: resultsMessageId } : {}),
     },
     ...(problem ? { problem } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClaimSchema, settlesAt } from '../claims.js';
 
 /**
  * A position poll as stored: schemas with the types inferred from them, so the state layer parses what it
@@ -52,13 +53,15 @@ export const PollRecordSchema = z
     createdAt: z.number(),
     closesAt: z.number(),
     status: PollStatusSchema,
+    /** While 'opening': the post of its message (claims.ts). */
+    claim: ClaimSchema.optional(),
     messageId: z.string().optional(),
     ballots: z.record(z.string(), BallotSchema).readonly(),
     closedAt: z.number().optional(),
     /** Who closed it: a member id, or null at its deadline. */
     closedBy: z.string().nullable().optional(),
-    /** The results post: claimed before posting, its message id once posted. */
-    results: z.object({ claimedAt: z.number(), messageId: z.string().optional() }).readonly().optional(),
+    /** The results post: claimed before each attempt (claims.ts), its message id once posted. */
+    results: z.object({ claim: ClaimSchema, messageId: z.string().optional() }).readonly().optional(),
     problem: PollProblemSchema.optional(),
     /**
      * Members who deleted their data while this native poll was open: Discord still lists their vote, so the
@@ -69,7 +72,27 @@ export const PollRecordSchema = z
   .readonly();
 export type PollRecord = z.infer<typeof PollRecordSchema>;
 
-/** A poll as its server's record lists it: enough to schedule its close and to list it. */
+/**
+ * When a poll next needs the scheduler, from its record: an opening claim settling, its deadline, a close
+ * under way (now, or when the results post's claim settles); never once closed. The one place this is
+ * decided, so what is due and when to wake can never disagree.
+ */
+export function pollWakeTime(
+  poll: Pick<PollRecord, 'status' | 'createdAt' | 'closesAt' | 'claim' | 'results'>,
+): number | null {
+  switch (poll.status) {
+    case 'opening':
+      return settlesAt(poll.claim ?? { firstAt: poll.createdAt, at: poll.createdAt }).getTime();
+    case 'open':
+      return poll.closesAt;
+    case 'closing':
+      return poll.results && !poll.results.messageId ? settlesAt(poll.results.claim).getTime() : 0;
+    case 'closed':
+      return null;
+  }
+}
+
+/** A poll as its server's record lists it: enough to list it and to wake for it. */
 export const PollSummarySchema = z
   .object({
     id: z.string(),
@@ -79,6 +102,9 @@ export const PollSummarySchema = z
     createdAt: z.number(),
     closesAt: z.number(),
     session: z.number().int().optional(),
+    /** When the scheduler next looks at it (`pollWakeTime`); summaries written before it had none. */
+    wakeAt: z.number().nullable().optional(),
   })
-  .readonly();
-export type PollSummary = z.infer<typeof PollSummarySchema>;
+  .readonly()
+  .transform((summary) => ({ ...summary, wakeAt: summary.wakeAt ?? pollWakeTime(summary) }));
+export type PollSummary = z.output<typeof PollSummarySchema>;

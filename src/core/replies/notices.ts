@@ -3,8 +3,8 @@ import { listAnd, literal, localTime } from '../format.js';
 import { progressBar, sessionsDone } from '../progress.js';
 import { type Button, CRUX_COLOR, type Reply } from '../reply.js';
 import type { Notice, Schedule } from '../schedule/plan.js';
+import { progressView } from './checkin.js';
 import { scheduleView } from './schedule.js';
-import { progressView } from './session.js';
 
 /**
  * The notices a schedule owes its channel: sessions missed, and the wrap-up. Each carries a button (the

@@ -3,8 +3,8 @@ import { literal } from '../format.js';
 import { progressBar, sessionsDone, textCoverage } from '../progress.js';
 import { CRUX_COLOR, notice, type Reply } from '../reply.js';
 import type { Schedule } from '../schedule/plan.js';
+import { progressUndo } from './checkin.js';
 import { nextSessionSentence } from './schedule.js';
-import { progressUndo } from './session.js';
 
 /** /progress: sessions done, the texts and sections covered, and what comes next. */
 export function progressReply(

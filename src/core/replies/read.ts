@@ -5,7 +5,7 @@ import { literal, readingTimeLabel } from '../format.js';
 import type { ReadingDocument } from '../reading/document.js';
 import { type ReadingPage, sectionStarts } from '../reading/pages.js';
 import { type Button, type ComponentRow, CRUX_COLOR, notice, type Reply } from '../reply.js';
-import { checkInId } from './session.js';
+import { checkInId } from './checkin.js';
 
 /** The /read command's name and component actions, shared by the command module and these layouts. */
 export const READ_COMMAND = 'read';
@@ -22,6 +22,12 @@ const VIEW_PARAMS = {
 } as const;
 export const readPage = defineComponent(READ_COMMAND, 'page', { ...VIEW_PARAMS, p: param.int(-1, 9999) });
 export const readJump = defineComponent(READ_COMMAND, 'jump', VIEW_PARAMS, { value: param.int(0, 9999) });
+/**
+ * Read the texts, on a kickoff or a reminder (`r`): opens the session's first page privately. The session
+ * is the one the schedule has just announced, so it is open to read even before the group has reached it.
+ * Its custom id is unique to the session and the kind of post, so the scheduler finds its own reminder by it.
+ */
+export const readOpen = defineComponent(READ_COMMAND, 'open', { s: param.int(1, 999), r: param.flag() });
 export const readFile = defineComponent(READ_COMMAND, 'file', {
   ...VIEW_PARAMS,
   f: param.choice(['epub', 'markdown']),

@@ -1,28 +1,14 @@
 import { listPermissions, SCHEDULE_CHANNEL_PERMISSIONS } from '../access.js';
-import { defineComponent, param } from '../components.js';
 import type { Corpus, Crux, Excerpt, Session } from '../corpus/types.js';
 import { literal, localTime } from '../format.js';
 import type { CommandMentions } from '../mentions.js';
 import type { Reply } from '../reply.js';
 import type { PauseReason } from '../schedule/plan.js';
+import { checkInId } from './checkin.js';
 import { cruxEmbed, quotesButton } from './crux.js';
 import { contextButton, excerptEmbed } from './excerpt.js';
+import { readOpen } from './read.js';
 import { readingHeadline, readingsEmbed } from './readings.js';
-
-/** The /progress command's name and the check-in actions of the kickoff post. */
-export const PROGRESS_COMMAND = 'progress';
-/** I've read it, Take it back, and the wrap-up's "Our progress" (`n` names the notice it sits on). */
-export const progressCheckIn = defineComponent(PROGRESS_COMMAND, 'checkin', { s: param.int(1, 999) });
-export const progressUndo = defineComponent(PROGRESS_COMMAND, 'uncheck', { s: param.int(1, 999) });
-export const progressView = defineComponent(PROGRESS_COMMAND, 'view', { n: param.slug(60).optional() });
-
-/**
- * The custom id of a session's "I've read it" button. It is unique to the session, so after a crash the
- * scheduler recognises its own kickoff in the channel by it.
- */
-export function checkInId(session: number): string {
-  return progressCheckIn.id({ s: session });
-}
 
 /**
  * The weekly kickoff: the readings, one excerpt and the week's crux in one message, so it is posted whole
@@ -47,6 +33,12 @@ export function kickoffReply(
     components: [
       [
         { type: 'button', customId: checkInId(session.number), label: 'I’ve read it', style: 'success' },
+        {
+          type: 'button',
+          customId: readOpen.id({ s: session.number, r: false }),
+          label: 'Read',
+          style: 'primary',
+        },
         ...(excerpt ? [contextButton(excerpt)] : []),
         ...(crux ? [quotesButton(crux)] : []),
       ],
@@ -85,7 +77,22 @@ export function reminderReply(
       `Reading: ${readings}.`,
     ].join('\n'),
     ...(pingRoleId ? { pingRoles: [pingRoleId] } : {}),
+    components: [
+      [
+        {
+          type: 'button',
+          customId: reminderMarkerId(session.number),
+          label: 'Read them now',
+          style: 'primary',
+        },
+      ],
+    ],
   };
+}
+
+/** The custom id of a session reminder's button, by which the scheduler finds a reminder it posted. */
+export function reminderMarkerId(session: number): string {
+  return readOpen.id({ s: session, r: true });
 }
 
 /** Why the schedule stopped, in a sentence for facilitators. */

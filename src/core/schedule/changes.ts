@@ -144,6 +144,7 @@ export function resetSchedule(schedule: Schedule, totalSessions: number, now: Da
       next: 1,
       sessions: {},
       reminded: [],
+      reminding: null,
       notices: [],
       resets: schedule.resets + 1,
     },

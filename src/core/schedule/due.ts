@@ -1,6 +1,6 @@
+import { type Claim, claimAt, isSettled, settlesAt } from '../claims.js';
 import { advancePast } from './changes.js';
 import {
-  CLAIM_SETTLE_MS,
   dueAt,
   type Notice,
   type Schedule,
@@ -45,7 +45,10 @@ interface Timer {
 
 function timers(schedule: Schedule, totalSessions: number): Timer[] {
   if (schedule.status === 'paused') return [];
-  const list: Timer[] = schedule.notices.map((notice) => ({ at: 0, work: { kind: 'notice', notice } }));
+  const list: Timer[] = schedule.notices.map((notice) => ({
+    at: notice.claim ? settlesAt(notice.claim).getTime() : 0,
+    work: { kind: 'notice', notice },
+  }));
   if (schedule.status === 'finished') return list;
   const last = schedule.sessions[schedule.next - 1];
   if (last?.status === 'posted' && !last.threadId && !last.threadFailed)
@@ -67,15 +70,26 @@ function timers(schedule: Schedule, totalSessions: number): Timer[] {
   return list;
 }
 
-/** When the next session needs the scheduler: its claim settling, its reminder, or its time. */
+/**
+ * When the next session needs the scheduler: a claim settling (its post's, or its reminder's, though never
+ * later than its time), its reminder, or its time.
+ */
 function sessionTimer(schedule: Schedule): number | undefined {
   const due = dueAt(schedule, schedule.next);
   if (!due) return undefined;
-  const claim = schedule.sessions[schedule.next];
-  if (claim?.status === 'claimed') return claim.at + CLAIM_SETTLE_MS;
+  const claim = sessionClaim(schedule, schedule.next);
+  if (claim) return settlesAt(claim).getTime();
+  const reminding = schedule.reminding?.session === schedule.next ? schedule.reminding.claim : undefined;
+  if (reminding) return Math.min(settlesAt(reminding).getTime(), due.getTime());
   const lead = schedule.settings.reminderMinutes;
   if (lead !== null && !schedule.reminded.includes(schedule.next)) return due.getTime() - lead * 60_000;
   return due.getTime();
+}
+
+/** The claim of a session being posted, if it is. */
+export function sessionClaim(schedule: Schedule, session: number): Claim | undefined {
+  const record = schedule.sessions[session];
+  return record?.status === 'claimed' ? { firstAt: record.firstAt ?? record.at, at: record.at } : undefined;
 }
 
 /** What is due at `now`, in the order to do it. */
@@ -174,11 +188,11 @@ export interface SessionPicks {
  * this is recovered (the post is looked for, or made with the same picks), never repeated.
  */
 export function claimSession(schedule: Schedule, session: number, now: Date, picks: SessionPicks): Schedule {
-  const earlier = schedule.sessions[session];
+  const { firstAt, at } = claimAt(sessionClaim(schedule, session), now);
   const claim: SessionRecord = {
     status: 'claimed',
-    at: now.getTime(),
-    firstAt: earlier?.status === 'claimed' ? (earlier.firstAt ?? earlier.at) : now.getTime(),
+    at,
+    firstAt,
     channelId: schedule.settings.channelId,
     dueAt: (dueAt(schedule, session) ?? now).getTime(),
     ...picks,
@@ -186,10 +200,10 @@ export function claimSession(schedule: Schedule, session: number, now: Date, pic
   return { ...schedule, sessions: { ...schedule.sessions, [session]: claim } };
 }
 
-/** Whether a claim is old enough that a post not found in the channel never went out. */
+/** Whether a session's claim is old enough that a post not found in the channel never went out. */
 export function claimSettled(schedule: Schedule, session: number, now: Date): boolean {
-  const claim = schedule.sessions[session];
-  return claim?.status === 'claimed' && now.getTime() - claim.at >= CLAIM_SETTLE_MS;
+  const claim = sessionClaim(schedule, session);
+  return claim !== undefined && isSettled(claim, now);
 }
 
 /** Records the post of `session` (message id for recovery and the thread), and moves on. */
@@ -204,7 +218,12 @@ export function recordPost(schedule: Schedule, session: number, messageId: strin
     ...(excerptId !== undefined ? { excerptId } : {}),
     ...(cruxId !== undefined ? { cruxId } : {}),
   };
-  return advancePast({ ...schedule, sessions: { ...schedule.sessions, [session]: posted } }, session);
+  // A reminder still being posted when its session went out is not posted after it.
+  const reminding = schedule.reminding?.session === session ? null : schedule.reminding;
+  return advancePast(
+    { ...schedule, reminding, sessions: { ...schedule.sessions, [session]: posted } },
+    session,
+  );
 }
 
 /** Drops a claim whose post Discord refused: nothing went out, so the session can be posted later. */
@@ -227,8 +246,19 @@ export function recordThread(schedule: Schedule, session: number, threadId: stri
   };
 }
 
+/** A reminder of `session` is about to be posted (or posted again, its claim refreshed). */
+export function claimReminder(schedule: Schedule, session: number, now: Date): Schedule {
+  const previous = schedule.reminding?.session === session ? schedule.reminding.claim : undefined;
+  return { ...schedule, reminding: { session, claim: claimAt(previous, now) } };
+}
+
+/** The reminder of `session` went out (or its moment passed): it is not posted again. */
 export function recordReminder(schedule: Schedule, session: number): Schedule {
-  return { ...schedule, reminded: [...schedule.reminded, session] };
+  return {
+    ...schedule,
+    reminded: schedule.reminded.includes(session) ? schedule.reminded : [...schedule.reminded, session],
+    reminding: null,
+  };
 }
 
 /**
@@ -261,11 +291,11 @@ export function recordWrapUp(schedule: Schedule, now: Date): Schedule {
   };
 }
 
-/** A post of the notice is about to be attempted. */
+/** A post of the notice is about to be attempted: its claim, fresh or refreshed. */
 export function attemptNotice(schedule: Schedule, noticeId: string, now: Date): Schedule {
   return {
     ...schedule,
-    notices: schedule.notices.map((n) => (n.id === noticeId ? { ...n, attemptedAt: now.getTime() } : n)),
+    notices: schedule.notices.map((n) => (n.id === noticeId ? { ...n, claim: claimAt(n.claim, now) } : n)),
   };
 }
 

@@ -67,11 +67,7 @@ export const DEFAULT_GRACE_MINUTES = 6 * 60;
 export const MIN_GRACE_MINUTES = 60;
 export const MAX_GRACE_MINUTES = 48 * 60;
 
-/**
- * How old a claim must be before a missing post is taken to have never happened. After a crash the old
- * process's request can still be landing; no request stays in flight anywhere near this long.
- */
-export const CLAIM_SETTLE_MS = 2 * 60_000;
+export { CLAIM_SETTLE_MS } from '../claims.js';
 
 /** The instant session `session` is due. */
 export function dueAt(schedule: Schedule, session: number): Date | undefined {

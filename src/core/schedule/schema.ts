@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClaimSchema } from '../claims.js';
 
 /**
  * A server's reading schedule as stored: one schema per part, with the types inferred from them, so what
@@ -76,8 +77,8 @@ export type SessionRecord = z.infer<typeof SessionRecordSchema>;
 const noticeCommon = {
   /** Unique within the schedule; the notice's button carries it, so a retry can find a post that landed. */
   id: z.string(),
-  /** When a post of it was last attempted: a retry looks for that post before posting again. */
-  attemptedAt: instant.optional(),
+  /** Its post is being attempted (claims.ts): a retry looks for that post before posting again. */
+  claim: ClaimSchema.optional(),
 };
 
 /**
@@ -114,6 +115,12 @@ export const ScheduleSchema = z
     notices: z.array(NoticeSchema).readonly().default([]),
     /** How many times the schedule has started over: a confirmation names the count it was asked at. */
     resets: z.number().int().min(0).default(0),
+    /** The reminder being posted (claims.ts): recorded in `reminded` once it is out. */
+    reminding: z
+      .object({ session: z.number().int(), claim: ClaimSchema })
+      .readonly()
+      .nullable()
+      .default(null),
   })
   .readonly();
 export type Schedule = z.infer<typeof ScheduleSchema>;

@@ -90,6 +90,7 @@ export function createSchedule(input: SetupInput, totalSessions: number, now: Da
     wrapUp: { date: addWeeks(start, totalSessions) },
     notices: [],
     resets: 0,
+    reminding: null,
   };
 }
 
@@ -122,6 +123,7 @@ export function rescheduleWith(
     reminded: existing.reminded,
     notices: existing.notices,
     resets: existing.resets,
+    reminding: existing.reminding,
   };
   return planFrom(carried, existing.next, totalSessions, now, start);
 }
