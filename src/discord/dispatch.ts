@@ -33,12 +33,13 @@ import {
 } from '../core/replies/threads.js';
 import { notice, type Outcome, type Reply } from '../core/reply.js';
 import type { CorpusSearch } from '../core/search.js';
+import type { InteractionLoad } from '../load.js';
 import type { Logger } from '../logger.js';
 import type { PollService } from '../polls/service.js';
-import type { State } from '../state/index.js';
+import { type State, StorageError } from '../state/index.js';
 import { DISCORD_CODES } from './codes.js';
 import { type RenderedMessage, render, renderChoices } from './render.js';
-import { startThread, threadableChannel } from './threads.js';
+import { startThread } from './threads.js';
 
 /** What the dispatcher needs; everything time- or chance-dependent is injected. */
 export interface DispatchDeps {
@@ -51,6 +52,8 @@ export interface DispatchDeps {
   readonly clock: () => Date;
   readonly random: () => number;
   readonly mentions: CommandMentions;
+  /** Interactions in hand, shared with the scheduler, which holds back while members are waiting. */
+  readonly load: InteractionLoad;
 }
 
 /** Discord wants an answer within 3 s; past this, the dispatcher acknowledges first and answers after. */
@@ -134,7 +137,7 @@ export function createDispatcher(deps: DispatchDeps): {
     const deferral = deferIfSlow(() => {
       deferredPrivately.set(interaction, privately);
       return interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
-    });
+    }, deferAfter());
     let reply: Reply;
     try {
       reply = await answerWith(module, read, context(interaction));
@@ -173,7 +176,7 @@ export function createDispatcher(deps: DispatchDeps): {
     }
     const { route, params } = read;
     // Deferring an update shows nothing, so it suits every outcome: edit, new reply or thread.
-    const deferral = deferIfSlow(() => interaction.deferUpdate());
+    const deferral = deferIfSlow(() => interaction.deferUpdate(), deferAfter());
     let outcome: Outcome;
     try {
       outcome = await answerComponent(route, params, context(interaction));
@@ -221,9 +224,7 @@ export function createDispatcher(deps: DispatchDeps): {
   ): Promise<Reply> => {
     const message = interaction.message;
     if (message.thread) return threadAlreadyOpen(`<#${message.thread.id}>`);
-    const channel = threadableChannel(interaction.channel);
-    if (!channel) return threadForbidden(new Set(interaction.appPermissions?.toArray() ?? []));
-    const opened = await startThread(channel, message.id, name, starter);
+    const opened = await startThread(interaction.client.rest, message.channelId, message.id, name, starter);
     switch (opened.kind) {
       case 'exists':
         return threadAlreadyOpen(`<#${opened.threadId}>`);
@@ -242,22 +243,31 @@ export function createDispatcher(deps: DispatchDeps): {
     }
   };
 
+  /** How long to wait before acknowledging: at once when the bot is busy, else only if the work is slow. */
+  const deferAfter = () => (deps.load.busy ? 0 : DEFER_AFTER_MS);
+
   const handle = async (interaction: Interaction) => {
+    const done = deps.load.begin();
     try {
       if (interaction.isChatInputCommand()) await handleCommand(interaction);
       else if (interaction.isAutocomplete()) await handleAutocomplete(interaction);
       else if (interaction.isButton() || interaction.isStringSelectMenu()) await handleComponent(interaction);
     } catch (error) {
-      deps.logger.error(
+      // A store that is down is an outage to report, not a bug to page someone about.
+      const log = error instanceof StorageError ? deps.logger.warn : deps.logger.error;
+      log.call(
+        deps.logger,
         { err: error, interactionId: interaction.id, guildId: interaction.guildId },
         'interaction failed',
       );
-      await apologize(interaction).catch((apologyError: unknown) =>
+      await apologize(interaction, error).catch((apologyError: unknown) =>
         deps.logger.warn(
           { err: apologyError, interactionId: interaction.id },
           'could not tell the member about the failure',
         ),
       );
+    } finally {
+      done();
     }
   };
 
@@ -291,7 +301,7 @@ async function answerCommand(
 }
 
 /** Tells the member something went wrong, through whichever response the interaction still allows. */
-async function apologize(interaction: Interaction): Promise<void> {
+async function apologize(interaction: Interaction, error: unknown): Promise<void> {
   if (interaction.isAutocomplete()) {
     if (!interaction.responded) await interaction.respond([]);
     return;
@@ -299,7 +309,9 @@ async function apologize(interaction: Interaction): Promise<void> {
   if (!interaction.isRepliable()) return;
   const payload = render(
     notice(
-      `Something went wrong on my side (ref ${interaction.id}). Please try again; if it keeps happening, give a moderator that ref.`,
+      error instanceof StorageError
+        ? `I can't reach my storage right now, so I can't confirm this went through. Please try again in a minute; everything saved before is safe. (ref ${interaction.id})`
+        : `Something went wrong on my side (ref ${interaction.id}). Please try again; if it keeps happening, give a moderator that ref.`,
     ),
   );
   if (!interaction.replied && !interaction.deferred) await interaction.reply(payload);
@@ -342,22 +354,27 @@ function channelKind(interaction: RepliableInteraction | AutocompleteInteraction
 }
 
 /**
- * Acknowledges an interaction if the work takes longer than Discord's patience allows. `settle` waits for an
- * acknowledgement already in flight, so the answer never races it (a second acknowledgement is refused).
+ * Acknowledges an interaction if the work takes longer than Discord's patience allows, or at once when the
+ * bot is busy (a queue of interactions, or scheduled posts under way, could make a later acknowledgement too
+ * late). `settle` waits for an acknowledgement already in flight, so the answer never races it (a second
+ * acknowledgement is refused).
  */
-function deferIfSlow(defer: () => Promise<unknown>): { readonly started: boolean; settle(): Promise<void> } {
+function deferIfSlow(
+  defer: () => Promise<unknown>,
+  afterMs: number,
+): { readonly started: boolean; settle(): Promise<void> } {
   let pending: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
-    pending = defer();
-  }, DEFER_AFTER_MS);
+    // A failed acknowledgement (an expired token) surfaces when the answer is sent, not as an unhandled rejection.
+    pending = defer().catch(() => undefined);
+  }, afterMs);
   return {
     get started() {
       return pending !== undefined;
     },
     async settle() {
       clearTimeout(timer);
-      // A failed acknowledgement (an expired token) surfaces when the answer is sent.
-      await pending?.catch(() => undefined);
+      await pending;
     },
   };
 }

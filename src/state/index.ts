@@ -11,7 +11,7 @@ export { GuildStore } from './guilds.js';
 export type { PollRef } from './polls.js';
 export { PollStore } from './polls.js';
 export { SUPPORTED_STORE_SCHEMES, storeUrlProblem } from './stores.js';
-export { StorageTimeoutError } from './timeout.js';
+export { StorageError, StorageTimeoutError } from './timeout.js';
 export { StoredRecordError } from './versioned.js';
 export type { WakeUp } from './wakeups.js';
 export { WakeUps } from './wakeups.js';
@@ -117,8 +117,11 @@ export function openState(url: string, onError: (error: unknown) => void, option
         await guilds.read('0');
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        const advice = url.startsWith('sqlite:')
+          ? 'Check that the file and its folder are writable by this user (with its -wal and -shm files, if any) and that the disk has room.'
+          : 'Check that it is running and reachable, or leave KEYV_URL empty for the embedded SQLite file.';
         throw new StateUnavailableError(
-          `Crux cannot use its state store (KEYV_URL ${redact(url)}): ${reason}. Check that it is running and reachable, or leave KEYV_URL empty for the embedded SQLite file.`,
+          `Crux cannot use its state store (KEYV_URL ${redact(url)}): ${reason}. ${advice}`,
         );
       }
     },

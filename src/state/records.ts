@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import { withTimeout } from './timeout.js';
+import { storeCall } from './timeout.js';
 
 /**
  * The one way state is changed: read-modify-write of a record under its key, serialized per key, because
@@ -73,7 +73,7 @@ export class RecordStore<T> {
   async readMany(keys: readonly string[]): Promise<T[]> {
     const records: T[] = [];
     for (let i = 0; i < keys.length; i += READ_BATCH) {
-      const batch = await withTimeout(
+      const batch = await storeCall(
         this.#keyv.getMany(keys.slice(i, i + READ_BATCH)),
         this.#timeoutMs,
         `reading ${this.#options.what}`,
@@ -143,10 +143,10 @@ export class RecordStore<T> {
         }
       }
       if (current === DELETED) {
-        await withTimeout(this.#keyv.delete(key), this.#timeoutMs, `deleting ${this.#options.what}`);
+        await storeCall(this.#keyv.delete(key), this.#timeoutMs, `deleting ${this.#options.what}`);
       } else if (current !== before) {
         await beforeWrite?.(key, before, current);
-        await withTimeout(
+        await storeCall(
           this.#keyv.set(key, serialize ? serialize(current) : current),
           this.#timeoutMs,
           `writing ${this.#options.what}`,
@@ -164,6 +164,6 @@ export class RecordStore<T> {
   }
 
   #get(key: string): Promise<unknown> {
-    return withTimeout(this.#keyv.get(key), this.#timeoutMs, `reading ${this.#options.what}`);
+    return storeCall(this.#keyv.get(key), this.#timeoutMs, `reading ${this.#options.what}`);
   }
 }

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type pg from 'pg';
+import { PostgresStore, postgresPool } from './postgres.js';
 
 /**
  * Opens Keyv stores from a `KEYV_URL`. Each namespace gets its own store instance: Keyv's adapters mix up
@@ -17,6 +18,8 @@ export class StoreFactory {
   readonly #url: string;
   readonly #opened: Keyv[] = [];
   readonly #onError: (error: unknown) => void;
+  /** One PostgreSQL pool for every namespace, made on first use. */
+  #pool: pg.Pool | undefined;
 
   constructor(url: string, onError: (error: unknown) => void) {
     this.#url = url;
@@ -25,28 +28,43 @@ export class StoreFactory {
 
   /** A Keyv for `namespace`. Storage errors throw (Keyv's default is to swallow them and lose the write). */
   open(namespace: string): Keyv {
-    const keyv = new Keyv({ namespace, throwOnErrors: true, ...storeFor(this.#url) });
+    const keyv = new Keyv({ namespace, throwOnErrors: true, ...this.#storeFor(this.#url) });
     keyv.on('error', this.#onError);
     this.#opened.push(keyv);
     return keyv;
   }
 
   /**
-   * Reads once from every store opened so far, one at a time. This connects each (a Redis client refuses
-   * commands sent while it is still connecting) and reports an unreachable store at start.
+   * Writes, reads back and deletes a key in every store opened so far, one at a time. This connects each (a
+   * Redis client refuses commands sent while it is still connecting) and reports at start a store that
+   * cannot be reached, or cannot be written (a read-only or full SQLite file), instead of on first use.
    */
   async check(): Promise<void> {
-    for (const keyv of this.#opened) await keyv.get('crux-check');
+    for (const keyv of this.#opened) {
+      await keyv.set('crux-check', 1);
+      await keyv.delete('crux-check');
+    }
   }
 
   /** Closes every store this factory opened. */
   async close(): Promise<void> {
     await Promise.allSettled(this.#opened.map((keyv) => keyv.disconnect()));
     this.#opened.length = 0;
+    await this.#pool?.end().catch(() => undefined);
+    this.#pool = undefined;
+  }
+
+  /** The adapter options for a URL; an empty object means Keyv's in-memory Map. */
+  #storeFor(url: string): { store?: KeyvStoreAdapter } {
+    if (url.startsWith('postgres')) {
+      this.#pool ??= postgresPool(url, this.#onError);
+      return { store: new PostgresStore(this.#pool) as unknown as KeyvStoreAdapter };
+    }
+    return storeFor(url);
   }
 }
 
-/** The adapter options for a URL; an empty object means Keyv's in-memory Map. */
+/** The adapter options for a URL other than PostgreSQL's; an empty object means Keyv's in-memory Map. */
 function storeFor(url: string): { store?: KeyvStoreAdapter } {
   const scheme = url.slice(0, url.indexOf(':'));
   switch (scheme) {
@@ -69,14 +87,6 @@ function storeFor(url: string): { store?: KeyvStoreAdapter } {
           { url, disableOfflineQueue: true, socket: { connectTimeout: 5000 } },
           { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5000 },
         ) as unknown as KeyvStoreAdapter,
-      };
-    case 'postgres':
-    case 'postgresql':
-      return {
-        store: new KeyvPostgres({
-          uri: url,
-          connectionTimeoutMillis: 5000,
-        } as never) as unknown as KeyvStoreAdapter,
       };
     default:
       throw new Error(`unsupported KEYV_URL scheme "${scheme}"`);

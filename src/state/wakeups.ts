@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
 import { z } from 'zod';
-import { withTimeout } from './timeout.js';
+import { storeCall } from './timeout.js';
 
 /**
  * When the scheduler should look at a server again, indexed by hour: a tick reads only the hours since the
@@ -84,7 +84,7 @@ export class WakeUps {
       await this.#lock.acquire(key, async () => {
         const left = (await this.#read(key)).filter((hint) => !ids.has(hint.id));
         if (left.length > 0) await this.#write(key, left);
-        else await withTimeout(this.#keyv.delete(key), TIMEOUT_MS, 'clearing wake-ups');
+        else await storeCall(this.#keyv.delete(key), TIMEOUT_MS, 'clearing wake-ups');
       });
     }
     await this.#lock.acquire(CURSOR, async () => {
@@ -104,7 +104,7 @@ export class WakeUps {
   async #readMany(keys: readonly string[]): Promise<WakeUp[][]> {
     const lists: WakeUp[][] = [];
     for (let i = 0; i < keys.length; i += READ_BATCH) {
-      const batch = await withTimeout(
+      const batch = await storeCall(
         this.#keyv.getMany(keys.slice(i, i + READ_BATCH)),
         TIMEOUT_MS,
         'reading wake-ups',
@@ -123,21 +123,21 @@ export class WakeUps {
   }
 
   async #read(key: string): Promise<WakeUp[]> {
-    return WakeUpListSchema.parse(await withTimeout(this.#keyv.get(key), TIMEOUT_MS, 'reading wake-ups'));
+    return WakeUpListSchema.parse(await storeCall(this.#keyv.get(key), TIMEOUT_MS, 'reading wake-ups'));
   }
 
   async #write(key: string, hints: WakeUp[]): Promise<void> {
-    await withTimeout(this.#keyv.set(key, hints), TIMEOUT_MS, 'writing wake-ups');
+    await storeCall(this.#keyv.set(key, hints), TIMEOUT_MS, 'writing wake-ups');
   }
 
   async #cursor(): Promise<number | undefined> {
     return CursorSchema.parse(
-      await withTimeout(this.#keyv.get(`${this.#owner}:${CURSOR}`), TIMEOUT_MS, 'reading the wake-up cursor'),
+      await storeCall(this.#keyv.get(`${this.#owner}:${CURSOR}`), TIMEOUT_MS, 'reading the wake-up cursor'),
     );
   }
 
   async #setCursor(hour: number): Promise<void> {
-    await withTimeout(
+    await storeCall(
       this.#keyv.set(`${this.#owner}:${CURSOR}`, hour),
       TIMEOUT_MS,
       'writing the wake-up cursor',

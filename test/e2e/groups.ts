@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import type { ChannelHandle, GuildHandle, Member } from '../../src/emulator/index.js';
-import type { World } from './harness.js';
+import type { ChannelHandle, Emulator, GuildHandle, Member } from '../../src/emulator/index.js';
 
 /** A reading group of its own on a shared world, so scheduling scenarios do not disturb each other. */
 export interface Group {
@@ -21,7 +20,7 @@ export interface Group {
  * unless `setup` asks for one, so only kickoffs and notices appear in the channel.
  */
 export async function newGroup(
-  world: World,
+  world: { readonly discord: Emulator; readonly clock: { now(): Date } },
   name: string,
   setup: Record<string, number | string> = {},
 ): Promise<Group> {
