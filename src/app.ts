@@ -10,10 +10,11 @@ import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
 import { listenForEvents } from './discord/events.js';
-import { DiscordPoster } from './discord/poster.js';
+import { DiscordPoster, scheduledRest } from './discord/poster.js';
 import type { JobDeps } from './jobs/deps.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
+import { InteractionLoad } from './load.js';
 import type { Logger } from './logger.js';
 import { Polls } from './polls/service.js';
 import { openState, type State } from './state/index.js';
@@ -66,11 +67,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
   const client = createClient({ apiUrl: config.apiUrl });
   const mentions = new CommandMentions();
+  const load = new InteractionLoad();
   const base = {
     corpus,
     search,
     state,
-    poster: new DiscordPoster(client, logger),
+    poster: new DiscordPoster(client, scheduledRest(config.token, { api: config.apiUrl }), logger),
     clock,
     random,
     logger,
@@ -89,8 +91,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     clock,
     random,
     mentions,
+    load,
   });
-  const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000 });
+  const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000, load });
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
   listenForEvents(client, jobs);
   const ready = new Promise<void>((resolve) => {

@@ -4,44 +4,77 @@ import {
   DiscordAPIError,
   type GuildBasedChannel,
   PermissionFlagsBits,
-  type SendableChannels,
+  REST,
+  Routes,
   SnowflakeUtil,
 } from 'discord.js';
+import { z } from 'zod';
 import type { Reply } from '../core/reply.js';
 import { PostError, type Poster } from '../jobs/poster.js';
 import type { Logger } from '../logger.js';
 import { DISCORD_CODES } from './codes.js';
-import { renderChannelMessage } from './render.js';
-import { startThread, threadableChannel } from './threads.js';
+import { renderApiMessage } from './render.js';
+import { startThread } from './threads.js';
 
 /** Discord's largest page of poll voters. */
 const VOTERS_PAGE = 100;
 
-/** Scheduled posts through discord.js. Discord's refusals become `PostError`s; other failures rethrow. */
+/**
+ * How many requests a second scheduled work may make. Discord allows 50 a second per bot; interaction
+ * responses are exempt from that limit on Discord, but discord.js counts every request of one REST client
+ * against its own 50, so posts queued behind a rate limit would hold up members' answers past Discord's
+ * 3 seconds. Scheduled work therefore has its own client and budget, below the limit, and interactions keep
+ * the client's.
+ */
+export const SCHEDULED_REQUESTS_PER_SECOND = 40;
+
+/** The REST client scheduled work posts through: its own queue and budget (see above). */
+export function scheduledRest(token: string, options: { readonly api?: string | undefined } = {}): REST {
+  return new REST({
+    globalRequestsPerSecond: SCHEDULED_REQUESTS_PER_SECOND,
+    ...(options.api ? { api: options.api } : {}),
+  }).setToken(token);
+}
+
+const MessageSchema = z.looseObject({
+  id: z.string(),
+  content: z.string(),
+  author: z.looseObject({ id: z.string() }),
+  components: z
+    .array(
+      z.looseObject({ components: z.array(z.looseObject({ custom_id: z.string().optional() })).optional() }),
+    )
+    .optional(),
+});
+const Created = z.looseObject({ id: z.string() });
+const Voters = z.looseObject({ users: z.array(z.looseObject({ id: z.string() })) });
+
+/**
+ * Scheduled posts through Discord's REST API. Discord's refusals become `PostError`s; other failures (5xx,
+ * network) rethrow, for the caller's claim to judge later. The client is used only for what it already
+ * knows from the gateway: which servers the bot is in, and their channels and permissions.
+ */
 export class DiscordPoster implements Poster {
   readonly #client: Client;
+  readonly #rest: REST;
   readonly #logger: Logger;
 
-  constructor(client: Client, logger: Logger) {
+  constructor(client: Client, rest: REST, logger: Logger) {
     this.#client = client;
+    this.#rest = rest;
     this.#logger = logger;
   }
 
   async post(channelId: string, reply: Reply): Promise<string> {
-    const channel = await this.#sendable(channelId);
-    try {
-      return (await channel.send(renderChannelMessage(reply))).id;
-    } catch (error) {
-      throw asPostError(error);
-    }
+    const { body, files } = renderApiMessage(reply, SnowflakeUtil.generate().toString());
+    const created = await this.#call(() =>
+      this.#rest.post(Routes.channelMessages(channelId), { body, files }),
+    );
+    return Created.parse(created).id;
   }
 
   async openThread(channelId: string, messageId: string, name: string, starter: Reply): Promise<string> {
-    const channel = threadableChannel(await this.#sendable(channelId));
-    if (!channel) throw new PostError('no-permission', 'threads can only be opened in text channels');
-    const opened = await startThread(channel, messageId, name, starter).catch((error: unknown) => {
-      throw asPostError(error);
-    });
+    const opened = await this.#call(() => startThread(this.#rest, channelId, messageId, name, starter));
     switch (opened.kind) {
       case 'forbidden':
         throw new PostError('no-permission', 'missing a permission to open a thread');
@@ -57,40 +90,35 @@ export class DiscordPoster implements Poster {
   }
 
   async findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined> {
-    const channel = await this.#sendable(channelId);
-    try {
-      const messages = await channel.messages.fetch({
-        limit: 100,
-        after: SnowflakeUtil.generate({ timestamp: after }).toString(),
-      });
-      const mine = messages.find(
-        (message) =>
-          message.author.id === this.#client.user?.id &&
-          (message.content.includes(marker) ||
-            message.components.some(
-              (row) =>
-                'components' in row && row.components.some((c) => 'customId' in c && c.customId === marker),
-            )),
-      );
-      return mine?.id;
-    } catch (error) {
-      throw asPostError(error);
-    }
+    const query = new URLSearchParams({
+      limit: '100',
+      after: SnowflakeUtil.generate({ timestamp: after }).toString(),
+    });
+    const messages = z
+      .array(MessageSchema)
+      .parse(await this.#call(() => this.#rest.get(Routes.channelMessages(channelId), { query })));
+    const me = this.#client.user?.id;
+    return messages.find(
+      (message) =>
+        message.author.id === me &&
+        (message.content.includes(marker) ||
+          (message.components ?? []).some((row) =>
+            (row.components ?? []).some((c) => c.custom_id === marker),
+          )),
+    )?.id;
   }
 
   async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
-    const channel = await this.#sendable(channelId);
-    try {
-      await channel.messages.edit(messageId, renderChannelMessage(reply));
-    } catch (error) {
-      throw asPostError(error);
-    }
+    const { body, files } = renderApiMessage(reply, '');
+    const { nonce: _nonce, enforce_nonce: _enforce, ...edit } = body;
+    await this.#call(() =>
+      this.#rest.patch(Routes.channelMessage(channelId, messageId), { body: edit, files }),
+    );
   }
 
   async endPoll(channelId: string, messageId: string): Promise<void> {
-    const channel = await this.#sendable(channelId);
     try {
-      await channel.messages.endPoll(messageId);
+      await this.#rest.post(Routes.expirePoll(channelId, messageId));
     } catch (error) {
       if (error instanceof DiscordAPIError && error.code === DISCORD_CODES.pollExpired) return;
       throw asPostError(error);
@@ -98,22 +126,17 @@ export class DiscordPoster implements Poster {
   }
 
   async pollVoters(channelId: string, messageId: string, answerId: number): Promise<string[]> {
-    const channel = await this.#sendable(channelId);
     const voters: string[] = [];
-    try {
-      for (let after: string | undefined; ; ) {
-        const page = await channel.messages.fetchPollAnswerVoters({
-          messageId,
-          answerId,
-          limit: VOTERS_PAGE,
-          ...(after ? { after } : {}),
-        });
-        voters.push(...page.keys());
-        if (page.size < VOTERS_PAGE) return voters;
-        after = page.lastKey();
-      }
-    } catch (error) {
-      throw asPostError(error);
+    for (let after: string | undefined; ; ) {
+      const query = new URLSearchParams({ limit: String(VOTERS_PAGE), ...(after ? { after } : {}) });
+      const page = Voters.parse(
+        await this.#call(() =>
+          this.#rest.get(Routes.pollAnswerVoters(channelId, messageId, answerId), { query }),
+        ),
+      );
+      voters.push(...page.users.map((user) => user.id));
+      if (page.users.length < VOTERS_PAGE) return voters;
+      after = page.users.at(-1)?.id;
     }
   }
 
@@ -125,9 +148,7 @@ export class DiscordPoster implements Poster {
     const guild = this.#client.guilds.cache.get(guildId);
     const me = guild?.members.me;
     if (!guild || !me) return false;
-    const canPost = (
-      channel: GuildBasedChannel | null | undefined,
-    ): channel is GuildBasedChannel & SendableChannels =>
+    const canPost = (channel: GuildBasedChannel | null | undefined): channel is GuildBasedChannel =>
       !!channel &&
       channel.type === ChannelType.GuildText &&
       channel.permissionsFor(me).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages]);
@@ -137,20 +158,17 @@ export class DiscordPoster implements Poster {
     ];
     const channel = candidates.find(canPost);
     if (!channel) return false;
-    await channel.send(renderChannelMessage(reply));
+    await this.post(channel.id, reply);
     return true;
   }
 
-  async #sendable(channelId: string): Promise<SendableChannels & GuildBasedChannel> {
-    let channel: Awaited<ReturnType<Client['channels']['fetch']>>;
+  /** Runs a REST call, turning Discord's refusals into `PostError`s. */
+  async #call<T>(request: () => Promise<T>): Promise<T> {
     try {
-      channel = await this.#client.channels.fetch(channelId);
+      return await request();
     } catch (error) {
       throw asPostError(error);
     }
-    if (!channel?.isSendable() || channel.isDMBased())
-      throw new PostError('channel-missing', `channel ${channelId} is gone`);
-    return channel as SendableChannels & GuildBasedChannel;
   }
 }
 

@@ -7,7 +7,10 @@ import {
   ButtonStyle,
   ComponentType,
   MessageFlags,
+  type RawFile,
+  type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
+
 import { DISCORD_LIMITS as L } from '../core/limits.js';
 import type { Button, ComponentRow, Embed, Poll, Reply, Select } from '../core/reply.js';
 import { truncateAtSentence } from '../core/text.js';
@@ -79,6 +82,54 @@ export function renderChannelMessage(reply: Reply): Omit<RenderedMessage, 'flags
   if (reply.ephemeral) throw new RenderError('a message posted to a channel cannot be ephemeral');
   const { flags: _none, ...message } = render(reply);
   return message;
+}
+
+/** A channel message as Discord's API takes it (for the REST client scheduled posts use), with its files. */
+export interface ApiMessage {
+  readonly body: RESTPostAPIChannelMessageJSONBody;
+  readonly files: RawFile[];
+}
+
+/**
+ * A message posted straight to a channel, in the API's own shape. Every post carries a nonce Discord
+ * enforces, so a request retried after a lost answer is not posted twice.
+ */
+export function renderApiMessage(reply: Reply, nonce: string): ApiMessage {
+  const message = renderChannelMessage(reply);
+  return {
+    body: {
+      ...(message.content ? { content: message.content } : {}),
+      embeds: message.embeds,
+      components: message.components,
+      ...(message.poll
+        ? {
+            poll: {
+              question: message.poll.question,
+              answers: message.poll.answers.map((answer) => ({ poll_media: answer })),
+              duration: message.poll.duration,
+              allow_multiselect: message.poll.allowMultiselect,
+            },
+          }
+        : {}),
+      allowed_mentions: message.allowedMentions,
+      ...(message.files
+        ? {
+            attachments: message.files.map((file, id) => ({
+              id: String(id),
+              filename: file.name,
+              ...(file.description ? { description: file.description } : {}),
+            })),
+          }
+        : {}),
+      nonce,
+      enforce_nonce: true,
+    },
+    files: (message.files ?? []).map((file, id) => ({
+      key: `files[${id}]`,
+      name: file.name,
+      data: file.attachment,
+    })),
+  };
 }
 
 /** A thread name within Discord's 100 characters. */

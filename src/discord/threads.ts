@@ -1,14 +1,8 @@
-import {
-  ChannelType,
-  DiscordAPIError,
-  type NewsChannel,
-  type TextBasedChannel,
-  type TextChannel,
-  ThreadAutoArchiveDuration,
-} from 'discord.js';
+import { DiscordAPIError, type REST, Routes, SnowflakeUtil, ThreadAutoArchiveDuration } from 'discord.js';
+import { z } from 'zod';
 import type { Reply } from '../core/reply.js';
 import { DISCORD_CODES } from './codes.js';
-import { renderChannelMessage, renderThreadName } from './render.js';
+import { renderApiMessage, renderThreadName } from './render.js';
 
 /** How opening a discussion thread on a message went. */
 export type ThreadOutcome =
@@ -20,37 +14,26 @@ export type ThreadOutcome =
   /** The bot lacks a permission it needs there. */
   | { readonly kind: 'forbidden' };
 
-/** A channel threads can be started in from a message. */
-export function threadableChannel(channel: TextBasedChannel | null): TextChannel | NewsChannel | undefined {
-  return channel?.type === ChannelType.GuildText || channel?.type === ChannelType.GuildAnnouncement
-    ? channel
-    : undefined;
-}
+const Created = z.looseObject({ id: z.string() });
 
 /**
  * Opens a week-long public thread on a message and posts its first message: the one place that knows
- * Discord's answers to this (already a thread, missing access or permissions). Other failures are thrown.
+ * Discord's answers to this (already a thread, missing access or permissions), for the Discuss buttons and
+ * the weekly session alike. Other failures are thrown.
  */
 export async function startThread(
-  channel: TextChannel | NewsChannel,
+  rest: REST,
+  channelId: string,
   messageId: string,
   name: string,
   starter: Reply | undefined,
 ): Promise<ThreadOutcome> {
   let threadId: string;
   try {
-    const thread = await channel.threads.create({
-      startMessage: messageId,
-      name: renderThreadName(name),
-      autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek,
+    const thread = await rest.post(Routes.threads(channelId, messageId), {
+      body: { name: renderThreadName(name), auto_archive_duration: ThreadAutoArchiveDuration.OneWeek },
     });
-    threadId = thread.id;
-    if (!starter) return { kind: 'opened', threadId };
-    try {
-      await thread.send(renderChannelMessage(starter));
-    } catch (error) {
-      return { kind: 'no-starter', threadId, error };
-    }
+    threadId = Created.parse(thread).id;
   } catch (error) {
     if (error instanceof DiscordAPIError && error.code === DISCORD_CODES.threadAlreadyExists)
       return { kind: 'exists', threadId: messageId };
@@ -61,5 +44,12 @@ export async function startThread(
       return { kind: 'forbidden' };
     throw error;
   }
-  return { kind: 'opened', threadId };
+  if (!starter) return { kind: 'opened', threadId };
+  try {
+    const { body, files } = renderApiMessage(starter, SnowflakeUtil.generate().toString());
+    await rest.post(Routes.channelMessages(threadId), { body, files });
+    return { kind: 'opened', threadId };
+  } catch (error) {
+    return { kind: 'no-starter', threadId, error };
+  }
 }

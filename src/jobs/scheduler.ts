@@ -1,5 +1,10 @@
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import { InteractionLoad } from '../load.js';
 import { type JobDeps, runGuild } from './sessions.js';
+
+/** The longest the scheduler holds a server's work back for members' interactions. */
+const MAX_HOLD_BACK_MS = 5000;
 
 /** What one tick did, for logs and tests. */
 export interface TickReport {
@@ -17,13 +22,22 @@ export class Scheduler {
   readonly #deps: JobDeps;
   readonly #intervalMs: number;
   readonly #limit: ReturnType<typeof pLimit>;
+  readonly #load: InteractionLoad;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<TickReport> | undefined;
 
-  constructor(deps: JobDeps, options: { readonly intervalMs?: number; readonly concurrency?: number } = {}) {
+  constructor(
+    deps: JobDeps,
+    options: {
+      readonly intervalMs?: number;
+      readonly concurrency?: number;
+      readonly load?: InteractionLoad;
+    } = {},
+  ) {
     this.#deps = deps;
     this.#intervalMs = options.intervalMs ?? 30_000;
     this.#limit = pLimit(options.concurrency ?? 8);
+    this.#load = options.load ?? new InteractionLoad();
   }
 
   /** Ticks now, then every interval. */
@@ -67,6 +81,10 @@ export class Scheduler {
     await Promise.all(
       guilds.map((guildId) =>
         this.#limit(async () => {
+          // Members waiting on an answer come first: a burst of weekly posts can wait a moment, a click
+          // cannot wait past Discord's 3 seconds. Yielding lets pending interactions in between servers.
+          await this.#load.calm(MAX_HOLD_BACK_MS);
+          await yieldToEvents();
           try {
             await runGuild(guildId, this.#deps);
           } catch (error) {
