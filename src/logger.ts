@@ -4,8 +4,13 @@ import type { LogLevel } from './config.js';
 /** The bot's structured logger (JSON lines; pipe through `npx pino-pretty` to read them comfortably). */
 export type Logger = pino.Logger;
 
+/**
+ * Logs go to stdout through an asynchronous destination: a slow reader of the logs (a pipe to pino-pretty, a
+ * busy log shipper) must never stall the bot, as a synchronous write to a full pipe does. Lines are buffered
+ * and written as the reader takes them; `flush` (called at shutdown) writes what is left.
+ */
 export function createLogger(level: LogLevel): Logger {
-  return pino({ level, base: { app: 'crux' } });
+  return pino({ level, base: { app: 'crux' } }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
 }
 
 /** A logger that keeps every entry in memory, for tests that check what was logged and at which level. */

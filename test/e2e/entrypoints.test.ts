@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { type Emulator, type GuildHandle, type Member, startEmulator } from '../../src/emulator/index.js';
 import { shippedCorpus } from '../helpers/context.js';
@@ -93,6 +93,34 @@ describe('npm start', () => {
     const [code] = await once(bot, 'exit');
     expect(code).toBe(0);
   });
+
+  it('builds and runs one bot, which stops when npm itself is killed', async () => {
+    const identifies = discord.gateway.identifies;
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...botEnv() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    npm.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    // The build takes a while on a loaded machine; the bot then connects.
+    await vi.waitFor(
+      () => {
+        if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+        expect(discord.gateway.identifies).toBeGreaterThan(identifies);
+      },
+      { timeout: 120_000, interval: 200 },
+    );
+    expect(discord.gateway.connected).toBe(true);
+    // A supervisor kills "the bot" by the pid it started: npm. Nothing can pass SIGKILL on.
+    npm.kill('SIGKILL');
+    await vi.waitFor(() => expect(discord.gateway.connected).toBe(false), { timeout: 15_000, interval: 200 });
+  }, 180_000);
 
   it('refuses to start without configuration: every problem named, exit code 1, no stack trace', async () => {
     const bot = run('src/index.ts', { DISCORD_TOKEN: 'not-a-token' });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,8 +6,18 @@ import { type BuildResult, buildCorpus } from './build.js';
 import type { RawCorpus } from './schema.js';
 import type { Corpus } from './types.js';
 
-/** The shipped `data/` folder. */
-export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+/**
+ * The shipped `data/` folder: the nearest one above this module, so it is found from the sources (run with
+ * tsx) and from the build in `dist/` alike.
+ */
+export const DATA_DIR = findDataDir(path.dirname(fileURLToPath(import.meta.url)));
+
+function findDataDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'data', 'texts.json'))) return path.join(dir, 'data');
+    if (path.dirname(dir) === dir) return path.join(from, 'data');
+  }
+}
 
 const DATA_FILES = ['topics', 'texts', 'schedule', 'excerpts', 'cruxes'] as const;
 
