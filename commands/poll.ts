@@ -218,7 +218,9 @@ async function open(args: OpenArgs, ctx: CommandContext): Promise<Reply> {
   } catch (error) {
     if (error instanceof PostError)
       throw new UserError(
-        'Discord refused the poll in this channel. Check my permissions here, then try again.',
+        error.reason === 'channel-missing'
+          ? 'This channel was deleted while I was posting the poll, so no poll was opened.'
+          : 'Discord refused the poll in this channel. Check my permissions here, then try again.',
       );
     throw error;
   }

@@ -10,7 +10,8 @@ import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
 import { listenForEvents } from './discord/events.js';
-import { DiscordPoster, scheduledRest } from './discord/poster.js';
+import { DiscordPoster } from './discord/poster.js';
+import { boundedRest } from './discord/rest.js';
 import type { JobDeps } from './jobs/deps.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
@@ -66,13 +67,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const client = createClient({ apiUrl: config.apiUrl });
+  const rest = boundedRest(config.token, { api: config.apiUrl });
   const mentions = new CommandMentions();
   const load = new InteractionLoad();
   const base = {
     corpus,
     search,
     state,
-    poster: new DiscordPoster(client, scheduledRest(config.token, { api: config.apiUrl }), logger),
+    poster: new DiscordPoster(client, rest, logger),
     clock,
     random,
     logger,
@@ -92,6 +94,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     random,
     mentions,
     load,
+    rest,
   });
   const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000, load });
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
@@ -104,7 +107,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       );
       // Registering at start keeps `npm ci` + `npm start` enough to run Crux; unchanged commands are not re-sent.
       deployCommands({
-        rest: readyClient.rest,
+        rest,
         clientId: config.clientId,
         guildId: config.devGuildId,
         definitions: dispatcher.definitions,

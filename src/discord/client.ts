@@ -1,4 +1,5 @@
 import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
+import { INTERACTION_REQUESTS_PER_SECOND } from './rest.js';
 
 /** How the Discord client is built: what it listens to and how much it remembers. */
 export interface ClientSettings {
@@ -11,7 +12,7 @@ export interface ClientSettings {
  * interactions; it never reads message content) and GuildMessagePolls for votes on native polls. Votes on a
  * poll whose message is not cached (after a restart) still arrive because of the Message, Poll and
  * PollAnswer partials. Caches are bounded because discord.js keeps everything but messages forever by
- * default.
+ * default. The client's REST answers interactions only; everything else goes through `boundedRest`.
  */
 export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
@@ -20,7 +21,10 @@ export function createClient(settings: ClientSettings = {}): Client {
     // Every message carries a nonce Discord enforces, so a post retried after a dropped connection is not
     // posted twice.
     enforceNonce: true,
-    ...(settings.apiUrl ? { rest: { api: settings.apiUrl } } : {}),
+    rest: {
+      globalRequestsPerSecond: INTERACTION_REQUESTS_PER_SECOND,
+      ...(settings.apiUrl ? { api: settings.apiUrl } : {}),
+    },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 50,

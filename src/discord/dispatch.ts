@@ -8,6 +8,7 @@ import {
   DiscordAPIError,
   type Interaction,
   MessageFlags,
+  type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type RepliableInteraction,
   type StringSelectMenuInteraction,
@@ -54,6 +55,8 @@ export interface DispatchDeps {
   readonly mentions: CommandMentions;
   /** Interactions in hand, shared with the scheduler, which holds back while members are waiting. */
   readonly load: InteractionLoad;
+  /** For requests other than interaction responses (opening a thread), which count against the global limit. */
+  readonly rest: REST;
 }
 
 /** Discord wants an answer within 3 s; past this, the dispatcher acknowledges first and answers after. */
@@ -224,7 +227,7 @@ export function createDispatcher(deps: DispatchDeps): {
   ): Promise<Reply> => {
     const message = interaction.message;
     if (message.thread) return threadAlreadyOpen(`<#${message.thread.id}>`);
-    const opened = await startThread(interaction.client.rest, message.channelId, message.id, name, starter);
+    const opened = await startThread(deps.rest, message.channelId, message.id, name, starter);
     switch (opened.kind) {
       case 'exists':
         return threadAlreadyOpen(`<#${opened.threadId}>`);
@@ -253,6 +256,15 @@ export function createDispatcher(deps: DispatchDeps): {
       else if (interaction.isAutocomplete()) await handleAutocomplete(interaction);
       else if (interaction.isButton() || interaction.isStringSelectMenu()) await handleComponent(interaction);
     } catch (error) {
+      if (isGone(error)) {
+        // The channel was deleted (or the interaction expired) while the bot worked: there is no one left
+        // to answer there, and nothing to apologise for.
+        deps.logger.info(
+          { interactionId: interaction.id, guildId: interaction.guildId, code: error.code },
+          'interaction’s channel or token gone before the answer',
+        );
+        return;
+      }
       // A store that is down is an outage to report, not a bug to page someone about.
       const log = error instanceof StorageError ? deps.logger.warn : deps.logger.error;
       log.call(
@@ -298,6 +310,14 @@ async function answerCommand(
   }
   await interaction.deleteReply();
   await interaction.followUp(payload);
+}
+
+/** Whether Discord said the interaction can no longer be answered: its channel, or its token, is gone. */
+function isGone(error: unknown): error is DiscordAPIError {
+  return (
+    error instanceof DiscordAPIError &&
+    (error.code === DISCORD_CODES.unknownChannel || error.code === DISCORD_CODES.unknownInteraction)
+  );
 }
 
 /** Tells the member something went wrong, through whichever response the interaction still allows. */
@@ -357,24 +377,35 @@ function channelKind(interaction: RepliableInteraction | AutocompleteInteraction
  * Acknowledges an interaction if the work takes longer than Discord's patience allows, or at once when the
  * bot is busy (a queue of interactions, or scheduled posts under way, could make a later acknowledgement too
  * late). `settle` waits for an acknowledgement already in flight, so the answer never races it (a second
- * acknowledgement is refused).
+ * acknowledgement is refused), and throws if it failed.
  */
 function deferIfSlow(
   defer: () => Promise<unknown>,
   afterMs: number,
 ): { readonly started: boolean; settle(): Promise<void> } {
-  let pending: Promise<unknown> | undefined;
+  let pending: Promise<void> | undefined;
+  let acknowledged = false;
+  let failure: { readonly error: unknown } | undefined;
   const timer = setTimeout(() => {
-    // A failed acknowledgement (an expired token) surfaces when the answer is sent, not as an unhandled rejection.
-    pending = defer().catch(() => undefined);
+    // Kept, not thrown here: a failed acknowledgement (a deleted channel, an expired token) surfaces through
+    // `settle`, where the interaction's handler gives it its outcome, never as an unhandled rejection.
+    pending = defer().then(
+      () => {
+        acknowledged = true;
+      },
+      (error: unknown) => {
+        failure = { error };
+      },
+    );
   }, afterMs);
   return {
     get started() {
-      return pending !== undefined;
+      return acknowledged;
     },
     async settle() {
       clearTimeout(timer);
       await pending;
+      if (failure) throw failure.error;
     },
   };
 }

@@ -4,7 +4,7 @@ import {
   DiscordAPIError,
   type GuildBasedChannel,
   PermissionFlagsBits,
-  REST,
+  type REST,
   Routes,
   SnowflakeUtil,
 } from 'discord.js';
@@ -18,23 +18,6 @@ import { startThread } from './threads.js';
 
 /** Discord's largest page of poll voters. */
 const VOTERS_PAGE = 100;
-
-/**
- * How many requests a second scheduled work may make. Discord allows 50 a second per bot; interaction
- * responses are exempt from that limit on Discord, but discord.js counts every request of one REST client
- * against its own 50, so posts queued behind a rate limit would hold up members' answers past Discord's
- * 3 seconds. Scheduled work therefore has its own client and budget, below the limit, and interactions keep
- * the client's.
- */
-export const SCHEDULED_REQUESTS_PER_SECOND = 40;
-
-/** The REST client scheduled work posts through: its own queue and budget (see above). */
-export function scheduledRest(token: string, options: { readonly api?: string | undefined } = {}): REST {
-  return new REST({
-    globalRequestsPerSecond: SCHEDULED_REQUESTS_PER_SECOND,
-    ...(options.api ? { api: options.api } : {}),
-  }).setToken(token);
-}
 
 const MessageSchema = z.looseObject({
   id: z.string(),
