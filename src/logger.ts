@@ -16,15 +16,19 @@ export function createLogger(level: LogLevel): Logger {
 /** A logger that keeps every entry in memory, for tests that check what was logged and at which level. */
 export function recordingLogger(): {
   readonly logger: Logger;
-  readonly entries: { level: number; msg: string }[];
+  readonly entries: { level: number; msg: string; err?: { type: string; message: string } }[];
 } {
-  const entries: { level: number; msg: string }[] = [];
+  const entries: { level: number; msg: string; err?: { type: string; message: string } }[] = [];
   const logger = pino(
     { level: 'debug' },
     {
       write(line: string) {
-        const { level, msg } = JSON.parse(line) as { level: number; msg: string };
-        entries.push({ level, msg });
+        const { level, msg, err } = JSON.parse(line) as {
+          level: number;
+          msg: string;
+          err?: { type: string; message: string };
+        };
+        entries.push({ level, msg, ...(err ? { err: { type: err.type, message: err.message } } : {}) });
       },
     },
   );

@@ -81,6 +81,16 @@ export class Emulator {
     return this.#world.applicationId;
   }
 
+  /** How long the bot took to acknowledge each interaction it acknowledged, in real milliseconds. */
+  acknowledgementTimes(): number[] {
+    return this.#deps.interactions.acknowledgementTimes();
+  }
+
+  /** Resolves once every REST request received so far has been handled, even if its client has gone. */
+  idle(): Promise<void> {
+    return this.#http.idle();
+  }
+
   /** Every REST request answered, in order. */
   get requests(): readonly LoggedRequest[] {
     return this.#http.log;

@@ -60,10 +60,25 @@ export class HttpApi {
     | ((request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void)
     | undefined;
 
+  #inFlight = 0;
+  readonly #idleWaiters: (() => void)[] = [];
+
+  /** Resolves once no request is being handled (including slow ones whose client has gone). */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
   constructor(options: { readonly token: string; readonly faults: Faults }) {
     this.#token = options.token;
     this.#faults = options.faults;
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server = createServer((req, res) => {
+      this.#inFlight++;
+      void this.#handle(req, res).finally(() => {
+        this.#inFlight--;
+        if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+      });
+    });
     this.#server.on('upgrade', (req, socket, head) => this.onUpgrade?.(req, socket, head));
   }
 
@@ -120,7 +135,8 @@ export class HttpApi {
       if (route.auth && req.headers.authorization !== `Bot ${this.#token}`) {
         throw new DiscordHttpError(401, ErrorCode.General, '401: Unauthorized');
       }
-      const fault = this.#faults.take(route.name, `${method} ${path}`);
+      const { body: parsed, files } = await readBody(req);
+      const fault = this.#faults.take(route.name, `${method} ${path}`, JSON.stringify(parsed ?? null));
       if (fault?.type === 'slow') await sleep(fault.delayMs);
       if (fault?.type === 'rate-limit') {
         status = 429;
@@ -139,14 +155,17 @@ export class HttpApi {
           res.setHeader('x-ratelimit-reset-after', String(fault.retryAfterSeconds));
           res.setHeader('x-ratelimit-bucket', route.name);
         }
-      } else if (fault?.type === 'server-error') {
+      } else if (fault?.type === 'server-error' && !fault.after) {
         status = fault.status;
-        body = { message: '500: Internal Server Error', code: 0 };
+        body = { message: `${fault.status}: Server Error`, code: 0 };
       } else {
-        const { body: parsed, files } = await readBody(req);
         const result = await route.handler({ params, query: url.searchParams, body: parsed, files });
         status = result.status ?? (result.body === undefined ? 204 : 200);
         body = result.body;
+        if (fault?.type === 'server-error') {
+          status = fault.status;
+          body = { message: `${fault.status}: Server Error`, code: 0 };
+        }
       }
     } catch (error) {
       if (error instanceof DiscordHttpError) {

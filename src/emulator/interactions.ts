@@ -32,6 +32,9 @@ export class PendingInteraction {
   originalMessageId: string | undefined;
   /** True once the acknowledgement deadline passed without one. */
   expired = false;
+  /** Real milliseconds from sending the interaction to its acknowledgement, once acknowledged. */
+  ackMs: number | undefined;
+  readonly #sentAt = performance.now();
   readonly outcome: Promise<InteractionOutcome>;
   #settle!: (outcome: InteractionOutcome) => void;
   #settled = false;
@@ -57,6 +60,12 @@ export class PendingInteraction {
     this.#timer.unref();
   }
 
+  /** Records the callback that acknowledged it, and how long that took. */
+  acknowledge(type: number): void {
+    this.ack = type;
+    this.ackMs ??= performance.now() - this.#sentAt;
+  }
+
   get settled(): boolean {
     return this.#settled;
   }
@@ -79,6 +88,11 @@ export class InteractionRegistry {
   add(interaction: PendingInteraction): void {
     this.#byId.set(interaction.id, interaction);
     this.#byToken.set(interaction.token, interaction);
+  }
+
+  /** How long each acknowledged interaction took to be acknowledged, in real milliseconds. */
+  acknowledgementTimes(): number[] {
+    return [...this.#byId.values()].flatMap((i) => (i.ackMs === undefined ? [] : [i.ackMs]));
   }
 
   byId(id: string): PendingInteraction | undefined {

@@ -18,12 +18,16 @@ export class StoreFactory {
   readonly #url: string;
   readonly #opened: Keyv[] = [];
   readonly #onError: (error: unknown) => void;
+  /** While checking at start, a failure is the caller's to report (once, plainly), not the log's. */
+  #checking = false;
   /** One PostgreSQL pool for every namespace, made on first use. */
   #pool: pg.Pool | undefined;
 
   constructor(url: string, onError: (error: unknown) => void) {
     this.#url = url;
-    this.#onError = onError;
+    this.#onError = (error) => {
+      if (!this.#checking) onError(error);
+    };
   }
 
   /** A Keyv for `namespace`. Storage errors throw (Keyv's default is to swallow them and lose the write). */
@@ -40,9 +44,14 @@ export class StoreFactory {
    * cannot be reached, or cannot be written (a read-only or full SQLite file), instead of on first use.
    */
   async check(): Promise<void> {
-    for (const keyv of this.#opened) {
-      await keyv.set('crux-check', 1);
-      await keyv.delete('crux-check');
+    this.#checking = true;
+    try {
+      for (const keyv of this.#opened) {
+        await keyv.set('crux-check', 1);
+        await keyv.delete('crux-check');
+      }
+    } finally {
+      this.#checking = false;
     }
   }
 

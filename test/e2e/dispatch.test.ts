@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineCommand, on } from '../../src/command.js';
 import { option } from '../../src/command-options.js';
 import { defineComponent } from '../../src/core/components.js';
 import { notice } from '../../src/core/reply.js';
 import { InteractionFailed } from '../../src/emulator/index.js';
 import { recordingLogger } from '../../src/logger.js';
-import { startWorld, type World } from './harness.js';
+import { worldForFile } from './harness.js';
 
 /**
  * The dispatcher's answer paths, through the real client and emulator: commands slower than Discord's 3 s
@@ -54,15 +54,7 @@ const flip = defineCommand({
 });
 
 const log = recordingLogger();
-let world: World;
-beforeAll(async () => {
-  world = await startWorld({ extraCommands: [slow, flip], logger: log.logger });
-});
-afterAll(async () => world?.close());
-afterEach(() => {
-  world.discord.faults.clear();
-  expect(world.discord.violations).toEqual([]);
-});
+const world = await worldForFile({ extraCommands: [slow, flip], logger: log.logger });
 
 const publicMessages = () =>
   world.guild

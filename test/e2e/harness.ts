@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, expect } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../../src/app.js';
 import type { CommandModule } from '../../src/command.js';
@@ -133,5 +134,19 @@ export async function startWorld(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return world;
+}
+
+/**
+ * A world shared by the tests of one file: closed after them, and after each test its Discord faults
+ * cleared and every request checked against Discord's rules.
+ */
+export async function worldForFile(options: Parameters<typeof startWorld>[0] = {}): Promise<World> {
+  const world = await startWorld(options);
+  afterAll(async () => world.close());
+  afterEach(() => {
+    world.discord.faults.clear();
+    expect(world.discord.violations).toEqual([]);
+  });
   return world;
 }

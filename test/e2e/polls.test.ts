@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelHandle, MessageView } from '../../src/emulator/index.js';
 import { first, positionsOf, shippedCorpus } from '../helpers/context.js';
 import { iso, newGroup, until } from './groups.js';
-import { startWorld, type World } from './harness.js';
+import { worldForFile } from './harness.js';
 
 /**
  * Position polls with the real bot on the emulator: opening, voting with buttons and credence, retracting,
@@ -17,15 +17,7 @@ const crux = first(
 );
 const [a, b] = positionsOf(crux, 2);
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld({ start: '2027-03-01T12:00:00Z' });
-});
-afterAll(async () => world?.close());
-afterEach(() => {
-  world.discord.faults.clear();
-  expect(world.discord.violations).toEqual([]);
-});
+const world = await worldForFile({ start: '2027-03-01T12:00:00Z' });
 
 const pollMessages = (channel: ChannelHandle) =>
   channel.messages().filter((m) => m.embeds[0]?.author?.name.startsWith('Position poll') || m.poll);

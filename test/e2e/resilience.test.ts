@@ -1,16 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { worldForFile } from './harness.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => world?.close());
-afterEach(() => {
-  world.discord.faults.clear();
-  expect(world.discord.violations).toEqual([]);
-});
+const world = await worldForFile();
 
 const CALLBACK = 'POST /interactions/:interactionId/:token/callback';
 const CHANNEL_POST = 'POST /channels/:channelId/messages';

@@ -1,21 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { iso, kickoffSessions, newGroup, until } from './groups.js';
-import { startWorld, type World } from './harness.js';
+import { worldForFile } from './harness.js';
 
 /**
  * Facilitators changing a running schedule, and correcting the group's progress, with the real bot on the
  * emulator: every change answers with what changed and when the next session is, and a member without the
  * rights is told privately who can.
  */
-let world: World;
-beforeAll(async () => {
-  world = await startWorld({ start: '2027-02-01T12:00:00Z' });
-});
-afterAll(async () => world?.close());
-afterEach(() => {
-  world.discord.faults.clear();
-  expect(world.discord.violations).toEqual([]);
-});
+const world = await worldForFile({ start: '2027-02-01T12:00:00Z' });
 
 const next = (group: { session: (n: number) => number }, n: number) =>
   `Next: session ${n}, <t:${group.session(n) / 1000}:F>`;

@@ -1,22 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { iso, kickoffSessions, newGroup, until } from './groups.js';
-import { startTestBot, startWorld, type World } from './harness.js';
+import { startTestBot, worldForFile } from './harness.js';
 
 /**
  * What happens to a weekly schedule when things go wrong: restarts, downtime, crashes mid-post, a deleted
  * channel, a missing permission, a removed bot. Each scenario gets its own server on one shared timeline;
  * sessions are at 19:00 UTC with no reminder, so only kickoffs and notices appear in the channels.
  */
-let world: World;
-beforeAll(async () => {
-  world = await startWorld({ start: '2027-01-04T12:00:00Z' });
-});
-afterAll(async () => world?.close());
-afterEach(() => {
-  world.discord.faults.clear();
-  expect(world.discord.violations).toEqual([]);
-});
+const world = await worldForFile({ start: '2027-01-04T12:00:00Z' });
 
 /** Stops the bot, moves the clock while it is down, and starts it again; its first tick catches up. */
 async function downUntil(when: number): Promise<void> {

@@ -89,7 +89,7 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
       // A callback Discord refuses (its channel or message gone) acknowledges nothing: another may follow.
       const channel = channelOf(interaction);
       if (type === InteractionResponseType.UpdateMessage) messageIn(interaction, interaction.sourceMessageId);
-      interaction.ack = type;
+      interaction.acknowledge(type);
       const ephemeral =
         (Number(data.flags ?? 0) & MessageFlags.Ephemeral) !== 0 ? interaction.userId : undefined;
       let message: EmulatedMessage | undefined;
