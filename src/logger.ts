@@ -7,11 +7,19 @@ export type Logger = pino.Logger;
 /**
  * Logs go to stdout through an asynchronous destination: a slow reader of the logs (a pipe to pino-pretty, a
  * busy log shipper) must never stall the bot, as a synchronous write to a full pipe does. Lines are buffered
- * and written as the reader takes them; `flush` (called at shutdown) writes what is left.
+ * and written as the reader takes them, up to `LOG_BUFFER_MAX_BYTES`; past that, new lines are dropped
+ * rather than let a reader that stopped grow the bot's memory without end. `flush` (called at shutdown)
+ * writes what is left.
  */
 export function createLogger(level: LogLevel): Logger {
-  return pino({ level, base: { app: 'crux' } }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  return pino(
+    { level, base: { app: 'crux' } },
+    pino.destination({ dest: 1, sync: false, minLength: 4096, maxLength: LOG_BUFFER_MAX_BYTES }),
+  );
 }
+
+/** The most log output held in memory for a reader that has fallen behind. */
+const LOG_BUFFER_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A logger that keeps every entry in memory, for tests that check what was logged and at which level. */
 export function recordingLogger(): {

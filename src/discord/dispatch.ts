@@ -251,10 +251,24 @@ export function createDispatcher(deps: DispatchDeps): {
 
   const handle = async (interaction: Interaction) => {
     const done = deps.load.begin();
+    const startedAt = performance.now();
     try {
       if (interaction.isChatInputCommand()) await handleCommand(interaction);
       else if (interaction.isAutocomplete()) await handleAutocomplete(interaction);
       else if (interaction.isButton() || interaction.isStringSelectMenu()) await handleComponent(interaction);
+      deps.logger.debug(
+        {
+          interactionId: interaction.id,
+          guildId: interaction.guildId,
+          what: interaction.isCommand()
+            ? interaction.commandName
+            : 'customId' in interaction
+              ? interaction.customId
+              : interaction.type,
+          ms: Math.round(performance.now() - startedAt),
+        },
+        'interaction answered',
+      );
     } catch (error) {
       if (isGone(error)) {
         // The channel was deleted (or the interaction expired) while the bot worked: there is no one left

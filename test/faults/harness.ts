@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
@@ -14,8 +14,12 @@ export interface ChildWorld {
   readonly dir: string;
   /** The time the emulator and the bot agree it is; bot processes move it (`tick`, `clock`). */
   readonly clock: { now(): Date };
-  /** Starts a bot process on `keyvUrl` (default: SQLite in `dir`) and waits until it is connected. */
-  start(env?: Record<string, string>): Promise<BotProcess>;
+  /**
+   * Starts a bot process (state in SQLite in `dir` unless `env` sets KEYV_URL) and waits until it is
+   * connected. With `stalledOutput`, it prints into a pipe nobody reads (a log reader that stopped): the
+   * pipe fills after 64 KiB, and a synchronous write to it would block.
+   */
+  start(env?: Record<string, string>, options?: { readonly stalledOutput?: boolean }): Promise<BotProcess>;
   close(): Promise<void>;
 }
 
@@ -46,11 +50,20 @@ export async function childWorld(options: { readonly start?: string } = {}): Pro
   const discord = await startEmulator({ now: () => now });
   const dir = mkdtempSync(path.join(tmpdir(), 'crux-faults-'));
   const processes: BotProcess[] = [];
+  const held: number[] = [];
   return {
     discord,
     dir,
     clock: { now: () => new Date(now) },
-    async start(env = {}) {
+    async start(env = {}, options = {}) {
+      /** A FIFO held open (read-write, so opening does not wait) by this process, which never reads it. */
+      const stalledPipe = () => {
+        const fifo = path.join(dir, `stalled-${processes.length}-${Math.random().toString(36).slice(2)}`);
+        execFileSync('mkfifo', [fifo]);
+        const fd = openSync(fifo, 'r+');
+        held.push(fd);
+        return fd;
+      };
       const child = fork(path.join(import.meta.dirname, 'bot-process.ts'), [], {
         execArgv: ['--import', 'tsx'],
         env: {
@@ -64,7 +77,9 @@ export async function childWorld(options: { readonly start?: string } = {}): Pro
           CRUX_TEST_NOW: String(now),
           ...env,
         },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        stdio: options.stalledOutput
+          ? ['ignore', stalledPipe(), stalledPipe(), 'ipc']
+          : ['ignore', 'pipe', 'pipe', 'ipc'],
       });
       let output = '';
       child.stdout?.on('data', (chunk) => {
@@ -123,6 +138,7 @@ export async function childWorld(options: { readonly start?: string } = {}): Pro
     },
     async close() {
       for (const bot of processes) await bot.kill();
+      for (const fd of held) closeSync(fd);
       await discord.close();
       rmSync(dir, { recursive: true, force: true });
     },
