@@ -4,8 +4,10 @@ import { Faults } from './faults.js';
 import { Gateway } from './gateway.js';
 import { HttpApi, type LoggedRequest } from './http.js';
 import { InteractionRegistry } from './interactions.js';
+import { LIMITS } from './limits.js';
 import { GuildHandle, type MemberDeps } from './members.js';
 import { World } from './model.js';
+import type { RateLimitSettings, RateLimits } from './ratelimits.js';
 import { registerAppRoutes } from './routes/app.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import type { EmulatorContext, Violation } from './routes/context.js';
@@ -19,8 +21,27 @@ export interface EmulatorOptions {
   /** How long a member waits for the final answer after an acknowledgement. */
   readonly responseTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /**
+   * How much later than sent every gateway dispatch reaches the bot, in real milliseconds, order kept
+   * (default 0). An interaction's 3-second window starts when it is sent, so this delay counts against it.
+   */
+  readonly gatewayLatencyMs?: number;
+  /** `max_concurrency` that GET /gateway/bot reports (Discord: 1 below large-bot sharding). */
+  readonly maxConcurrency?: number;
   /** The emulator's clock (token expiry, timestamps, ids); real time by default. */
   readonly now?: () => number;
+  /**
+   * Discord's REST rate limits (ratelimits.ts): per-route buckets, the global 50 requests a second and the
+   * invalid request limit, in real time. On by default; `false` turns them off, settings replace the numbers.
+   */
+  readonly rateLimits?: boolean | RateLimitSettings;
+  /** Delay before every REST request is handled, as a network's latency (default 0). */
+  readonly restLatencyMs?: number;
+  /**
+   * The largest file accepted, in bytes, and what interactions report as `attachment_size_limit`. Discord's
+   * is 10 MiB without boosts (the default); lower it to test a client's handling without 10 MiB uploads.
+   */
+  readonly fileSizeLimitBytes?: number;
 }
 
 /** A running local Discord. */
@@ -40,14 +61,22 @@ export class Emulator {
     this.#gateway = new Gateway(this.#world, {
       token: this.token,
       heartbeatInterval: options.heartbeatIntervalMs ?? 41_250,
+      latencyMs: options.gatewayLatencyMs ?? 0,
+      maxConcurrency: options.maxConcurrency ?? 1,
     });
-    this.#http = new HttpApi({ token: this.token, faults: this.faults });
+    this.#http = new HttpApi({
+      token: this.token,
+      faults: this.faults,
+      rateLimits: options.rateLimits,
+      latencyMs: options.restLatencyMs,
+    });
     const context: EmulatorContext = {
       world: this.#world,
       gateway: this.#gateway,
       interactions: new InteractionRegistry(),
       violations: this.violations,
       ackDeadlineMs: options.ackDeadlineMs ?? 3000,
+      fileSizeLimitBytes: options.fileSizeLimitBytes ?? LIMITS.fileBytes,
       commands: new Map(),
     };
     registerAppRoutes(this.#http, context);
@@ -63,6 +92,7 @@ export class Emulator {
       interactions: context.interactions,
       commands: context.commands,
       ackDeadlineMs: context.ackDeadlineMs,
+      fileSizeLimitBytes: context.fileSizeLimitBytes,
       responseTimeoutMs: options.responseTimeoutMs ?? 10_000,
     };
   }
@@ -89,6 +119,11 @@ export class Emulator {
   /** Resolves once every REST request received so far has been handled, even if its client has gone. */
   idle(): Promise<void> {
     return this.#http.idle();
+  }
+
+  /** The rate limiter: the 429s it served (`served`, `routeLimited`, `globalLimited`), invalid requests. */
+  get rateLimits(): RateLimits {
+    return this.#http.rateLimits;
   }
 
   /** Every REST request answered, in order. */

@@ -3,6 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiscordHttpError, ErrorCode } from './errors.js';
 import type { Faults } from './faults.js';
+import { type RateLimitSettings, RateLimits, type Refusal } from './ratelimits.js';
+
+/** The per-route rate-limit headers (rate-limits.mdx, "Header Format"). */
+const BUCKET_HEADERS = [
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'x-ratelimit-reset-after',
+  'x-ratelimit-bucket',
+] as const;
 
 /** A file uploaded with a multipart request. */
 export interface UploadedFile {
@@ -46,15 +56,26 @@ export interface LoggedRequest {
   readonly body: unknown;
 }
 
+/** Thrown inside a request to answer a rate limiter's 429 instead of handling it. */
+class RateLimited extends Error {
+  constructor(readonly refusal: Refusal) {
+    super('rate limited');
+  }
+}
+
 /**
- * The REST side: routes under /api/v10, bot-token authentication, JSON and multipart bodies, faults, and
- * Discord-shaped errors. Unknown routes answer 404 so a missing emulation shows up in tests at once.
+ * The REST side: routes under /api/v10, bot-token authentication, JSON and multipart bodies, rate limits,
+ * latency, faults, and Discord-shaped errors. Unknown routes answer 404 so a missing emulation shows up in
+ * tests at once.
  */
 export class HttpApi {
   readonly #routes: Route[] = [];
   readonly #server: Server;
   readonly #token: string;
   readonly #faults: Faults;
+  readonly #latencyMs: number;
+  /** Discord's rate limits (ratelimits.ts), enforced unless `rateLimits: false`. */
+  readonly rateLimits: RateLimits;
   readonly log: LoggedRequest[] = [];
   onUpgrade:
     | ((request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void)
@@ -69,9 +90,16 @@ export class HttpApi {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  constructor(options: { readonly token: string; readonly faults: Faults }) {
+  constructor(options: {
+    readonly token: string;
+    readonly faults: Faults;
+    readonly rateLimits?: boolean | RateLimitSettings | undefined;
+    readonly latencyMs?: number | undefined;
+  }) {
     this.#token = options.token;
     this.#faults = options.faults;
+    this.rateLimits = new RateLimits(options.rateLimits ?? true);
+    this.#latencyMs = options.latencyMs ?? 0;
     this.#server = createServer((req, res) => {
       this.#inFlight++;
       void this.#handle(req, res).finally(() => {
@@ -115,15 +143,23 @@ export class HttpApi {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The network's latency, before anything happens, so the request takes effect only after it.
+    if (this.#latencyMs > 0) await sleep(this.#latencyMs);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Clients percent-encode segments ("@original" arrives as "%40original"); routes match decoded paths.
     const path = decodeURIComponent(url.pathname.replace(/^\/api(\/v\d+)?/u, ''));
     const method = req.method ?? 'GET';
     let status = 500;
     let body: unknown;
+    let text: string | undefined;
     let routeName = `${method} ${path}`;
+    const limits = this.rateLimits;
     try {
       const found = this.#match(method, path);
+      if (found) routeName = found.route.name;
+      // The invalid request ban, then the global limit, come before anything else; neither needs a route.
+      const refusal = limits.ban(routeName, path) ?? limits.global(this.#globalKey(req), routeName, path);
+      if (refusal) throw new RateLimited(refusal);
       if (!found)
         throw new DiscordHttpError(
           404,
@@ -131,10 +167,13 @@ export class HttpApi {
           `404: Not Found (${method} ${path} is not emulated)`,
         );
       const { route, params } = found;
-      routeName = route.name;
       if (route.auth && req.headers.authorization !== `Bot ${this.#token}`) {
         throw new DiscordHttpError(401, ErrorCode.General, '401: Unauthorized');
       }
+      // The route's bucket: counted before the handler, so a request that fails (400, 404…) still uses it.
+      const bucket = limits.route(route.name, path);
+      if (bucket?.refused) throw new RateLimited(bucket);
+      for (const [name, value] of Object.entries(bucket?.headers ?? {})) res.setHeader(name, value);
       const { body: parsed, files } = await readBody(req);
       const fault = this.#faults.take(route.name, `${method} ${path}`, JSON.stringify(parsed ?? null));
       if (fault?.type === 'slow') await sleep(fault.delayMs);
@@ -148,12 +187,18 @@ export class HttpApi {
         };
         res.setHeader('retry-after', String(Math.ceil(fault.retryAfterSeconds)));
         res.setHeader('x-ratelimit-scope', fault.global ? 'global' : 'user');
-        if (fault.global) res.setHeader('x-ratelimit-global', 'true');
-        else {
-          res.setHeader('x-ratelimit-limit', '5');
+        if (fault.global) {
+          res.setHeader('x-ratelimit-global', 'true');
+          for (const name of BUCKET_HEADERS) res.removeHeader(name);
+        } else {
+          // As if the route's bucket were empty until `retry_after`; the real bucket's limit and id if
+          // rate limits are on, so a client keeps one bucket for the route.
+          const resetAfter = fault.retryAfterSeconds;
+          if (!res.hasHeader('x-ratelimit-limit')) res.setHeader('x-ratelimit-limit', '5');
           res.setHeader('x-ratelimit-remaining', '0');
-          res.setHeader('x-ratelimit-reset-after', String(fault.retryAfterSeconds));
-          res.setHeader('x-ratelimit-bucket', route.name);
+          res.setHeader('x-ratelimit-reset', ((Date.now() + resetAfter * 1000) / 1000).toFixed(3));
+          res.setHeader('x-ratelimit-reset-after', String(resetAfter));
+          if (!res.hasHeader('x-ratelimit-bucket')) res.setHeader('x-ratelimit-bucket', route.name);
         }
       } else if (fault?.type === 'server-error' && !fault.after) {
         status = fault.status;
@@ -168,7 +213,13 @@ export class HttpApi {
         }
       }
     } catch (error) {
-      if (error instanceof DiscordHttpError) {
+      if (error instanceof RateLimited) {
+        status = error.refusal.status;
+        body = error.refusal.body;
+        text = error.refusal.text;
+        for (const name of BUCKET_HEADERS) res.removeHeader(name);
+        for (const [name, value] of Object.entries(error.refusal.headers)) res.setHeader(name, value);
+      } else if (error instanceof DiscordHttpError) {
         status = error.status;
         body = error.body;
       } else {
@@ -179,14 +230,30 @@ export class HttpApi {
         };
       }
     }
-    this.log.push({ route: routeName, path, status, body });
+    limits.answered(status, res.getHeader('x-ratelimit-scope')?.toString());
+    this.log.push({ route: routeName, path, status, body: text ?? body });
     res.statusCode = status;
+    if (text !== undefined) {
+      res.setHeader('content-type', 'text/plain');
+      res.end(text);
+      return;
+    }
     if (body === undefined) {
       res.end();
       return;
     }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(body));
+  }
+
+  /**
+   * Whose global limit a request counts against: the bot's, or with no (or another) token, the IP
+   * address's (rate-limits.mdx, "Global Rate Limit": "If no authorization header is provided, then the
+   * limit is applied to the IP address"); every client of the emulator is on 127.0.0.1.
+   */
+  #globalKey(req: IncomingMessage): string {
+    const authorization = req.headers.authorization;
+    return authorization === `Bot ${this.#token}` ? 'bot' : authorization ? `token ${authorization}` : 'ip';
   }
 
   #match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {

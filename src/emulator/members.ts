@@ -13,7 +13,7 @@ import type { Gateway } from './gateway.js';
 import { type InteractionOutcome, type InteractionRegistry, PendingInteraction } from './interactions.js';
 import type { EmulatedChannel, EmulatedGuild, World } from './model.js';
 import { bits, type PermissionName } from './permissions.js';
-import { MessageView } from './views.js';
+import { MessageView, ModalView } from './views.js';
 
 /** Option values a member types: strings, numbers, booleans, or a channel / member / role handle. */
 export type OptionValue = string | number | boolean | { readonly id: string };
@@ -31,6 +31,8 @@ export interface MemberDeps {
   readonly commands: Map<string, APIApplicationCommand[]>;
   readonly ackDeadlineMs: number;
   readonly responseTimeoutMs: number;
+  /** What interactions report as `attachment_size_limit`. */
+  readonly fileSizeLimitBytes: number;
 }
 
 /** A text channel or thread, as a test reads it. */
@@ -130,14 +132,28 @@ export class GuildHandle {
     return new Member(this.deps, this, user);
   }
 
-  /** Adds a role members can be given and the bot can ping. */
+  /**
+   * Adds a role members can be given. Like a role made in Discord, it is not mentionable unless
+   * `mentionable` says so: a ping of it then notifies its members only if the bot has Mention Everyone.
+   */
   addRole(
     name: string,
     permissions: readonly PermissionName[] = [],
+    options: { readonly mentionable?: boolean } = {},
   ): { readonly id: string; readonly name: string } {
-    const role = this.deps.world.createRole(this.guild, name, permissions);
+    const world = this.deps.world;
+    const role = world.createRole(this.guild, name, permissions, world.newId(), options.mentionable ?? false);
     this.deps.gateway.dispatch('GUILD_ROLE_CREATE', { guild_id: this.guild.id, role });
     return { id: role.id, name: role.name };
+  }
+
+  /** Turns a role's "Allow anyone to @mention this role" on or off, as a server admin would. */
+  setRoleMentionable(roleId: string, mentionable: boolean): void {
+    const role = this.guild.roles.get(roleId);
+    if (!role) throw new Error(`no role ${roleId}`);
+    const updated = { ...role, mentionable };
+    this.guild.roles.set(roleId, updated);
+    this.deps.gateway.dispatch('GUILD_ROLE_UPDATE', { guild_id: this.guild.id, role: updated });
   }
 
   removeMember(member: Member): void {
@@ -225,6 +241,44 @@ export class Member {
     return this.#expectMessage(
       await this.#send(InteractionType.MessageComponent, this.#channelOf(current), data, current),
     );
+  }
+
+  /** Clicks a button whose answer is a form (a modal) and returns the form, to fill in and `submit`. */
+  async clickForForm(message: MessageView, label: string): Promise<ModalView> {
+    const current = this.#current(message);
+    const button = current.buttons.find((b) => b.label === label);
+    if (!button) throw new Error(`no button "${label}" on the message`);
+    const data = { custom_id: button.customId, component_type: ComponentType.Button };
+    const channel = this.#channelOf(current);
+    return this.#expectModal(
+      await this.#send(InteractionType.MessageComponent, channel, data, current),
+      channel,
+      current,
+    );
+  }
+
+  /** Runs a slash command whose answer is a form (a modal). */
+  async runForForm(
+    command: string,
+    options: Readonly<Record<string, OptionValue>> = {},
+    where?: ChannelHandle,
+  ): Promise<ModalView> {
+    const channel = where ?? this.#defaultChannel();
+    const data = this.#commandData(command, options);
+    return this.#expectModal(await this.#send(InteractionType.ApplicationCommand, channel, data), channel);
+  }
+
+  /**
+   * Messages that notified this member (a mention of them, of a role they hold, or @everyone that was
+   * allowed to notify), newest last: what Discord's inbox and push notifications would show.
+   */
+  notifications(): MessageView[] {
+    const guild = this.guild.guild;
+    return guild.channelIds
+      .flatMap((id) => [...(this.deps.world.channels.get(id)?.messages.values() ?? [])])
+      .filter((m) => !m.deleted && m.notified.users.includes(this.id))
+      .sort((a, b) => (BigInt(a.data.id) < BigInt(b.data.id) ? -1 : 1))
+      .map((m) => new MessageView(m.data, 'channel', guild.id));
   }
 
   /** Picks `values` in the message's select menu (the first one unless `index` says otherwise). */
@@ -422,7 +476,9 @@ export class Member {
       entitlements: [],
       authorizing_integration_owners: { '0': guild.id },
       context: 0,
-      attachment_size_limit: 26_214_400,
+      // interactions/receiving-and-responding.mdx, "Interaction Structure": the largest file the member's
+      // context allows; 10 MiB without Nitro or server boosts (change-log.mdx, 2025-01-16).
+      attachment_size_limit: this.deps.fileSizeLimitBytes,
       ...(source ? { message: source.data } : {}),
     });
     let timer: NodeJS.Timeout | undefined;
@@ -440,6 +496,44 @@ export class Member {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The form the bot answered with. Submitting it sends MODAL_SUBMIT with each text input's value
+   * (interactions/receiving-and-responding.mdx, "Modal Submit Data Structure"); a required input left
+   * empty, or a value over its max_length, cannot be submitted, as Discord's client refuses it.
+   */
+  #expectModal(outcome: InteractionOutcome, channel: ChannelHandle, source?: MessageView): ModalView {
+    if (outcome.kind === 'failed') throw new InteractionFailed(outcome.reason);
+    if (outcome.kind !== 'modal') throw new Error(`expected a form (modal), got ${outcome.kind}`);
+    const modal = outcome.modal;
+    return new ModalView(modal, async (values) => {
+      const inputs = modalInputs(modal);
+      for (const [customId, value] of Object.entries(values)) {
+        const input = inputs.find((i) => i.custom_id === customId);
+        if (!input) throw new Error(`the form has no field "${customId}"`);
+        if (input.max_length !== undefined && value.length > input.max_length)
+          throw new Error(`"${customId}" takes at most ${input.max_length} characters`);
+      }
+      for (const input of inputs) {
+        if ((input.required ?? true) && !values[input.custom_id])
+          throw new Error(`the form needs "${input.custom_id}"`);
+      }
+      const data = {
+        custom_id: modal.custom_id,
+        components: inputs.map((input) => ({
+          type: ComponentType.ActionRow,
+          components: [
+            {
+              type: ComponentType.TextInput,
+              custom_id: input.custom_id,
+              value: values[input.custom_id] ?? '',
+            },
+          ],
+        })),
+      };
+      return this.#expectMessage(await this.#send(InteractionType.ModalSubmit, channel, data, source));
+    });
   }
 
   #expectMessage(outcome: InteractionOutcome): MessageView {
@@ -537,4 +631,26 @@ function checkValue(definition: APIApplicationCommandOption, value: string | num
   if (choices?.length && !choices.some((c: APIApplicationCommandOptionChoice) => c.value === value)) {
     fail(`must be one of ${choices.map((c: APIApplicationCommandOptionChoice) => c.value).join(', ')}`);
   }
+}
+
+/** The text inputs of a modal, in its action rows or in labels. */
+function modalInputs(
+  modal: import('discord-api-types/v10').APIModalInteractionResponseCallbackData,
+): { custom_id: string; required?: boolean; max_length?: number }[] {
+  const found: { custom_id: string; required?: boolean; max_length?: number }[] = [];
+  const visit = (node: unknown) => {
+    if (typeof node !== 'object' || node === null) return;
+    const component = node as {
+      type?: number;
+      custom_id?: string;
+      components?: unknown[];
+      component?: unknown;
+    };
+    if (component.type === ComponentType.TextInput && component.custom_id)
+      found.push(component as { custom_id: string; required?: boolean; max_length?: number });
+    for (const child of component.components ?? []) visit(child);
+    visit(component.component);
+  };
+  for (const row of modal.components) visit(row);
+  return found;
 }

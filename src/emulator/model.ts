@@ -14,7 +14,15 @@ import {
   MessageFlags,
   MessageType,
   OverwriteType,
+  PermissionFlagsBits,
 } from 'discord-api-types/v10';
+import {
+  type AllowedMentions,
+  type MentionSource,
+  NOTIFIES_NOBODY,
+  type Notified,
+  notified,
+} from './mentions.js';
 import {
   BOT_DEFAULTS,
   bits,
@@ -60,6 +68,8 @@ export interface EmulatedMessage {
   /** Set for ephemeral messages: only this user sees them. */
   readonly visibleTo?: string;
   deleted: boolean;
+  /** Who the message notified (see mentions.ts): recomputed when its content is edited. */
+  notified: Notified;
 }
 
 export interface EmulatedPoll {
@@ -86,6 +96,7 @@ export interface MessageInput {
     allow_multiselect?: boolean;
   } | null;
   readonly attachments?: APIAttachment[];
+  readonly allowed_mentions?: AllowedMentions;
 }
 
 export class World {
@@ -152,6 +163,7 @@ export class World {
     name: string,
     permissions: readonly PermissionName[],
     id = this.newId(),
+    mentionable = false,
   ): APIRole {
     const role: APIRole = {
       id,
@@ -164,7 +176,8 @@ export class World {
       position: guild.roles.size,
       permissions: bits(permissions).toString(),
       managed: false,
-      mentionable: false,
+      // Discord's default for a new role; a server admin turns it on in the role's settings.
+      mentionable,
       flags: 0 as APIRole['flags'],
     };
     guild.roles.set(id, role);
@@ -299,8 +312,13 @@ export class World {
     input: MessageInput,
     extra: Partial<APIMessage> = {},
     visibleTo?: string,
+    source: MentionSource = 'channel',
   ): EmulatedMessage {
     const id = this.newId();
+    // An ephemeral message notifies no one but the member it is for, who is not pinged by it either.
+    const notifiedBy = visibleTo
+      ? NOTIFIES_NOBODY
+      : this.#notified(channel, input.content ?? '', input.allowed_mentions, source);
     const data: APIMessage = {
       id,
       channel_id: channel.data.id,
@@ -309,9 +327,7 @@ export class World {
       timestamp: new Date(this.now()).toISOString(),
       edited_timestamp: null,
       tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
+      ...this.#mentionFields(notifiedBy),
       attachments: input.attachments ?? [],
       embeds: input.embeds ?? [],
       pinned: false,
@@ -321,16 +337,38 @@ export class World {
       ...(input.poll ? { poll: this.#createPoll(channel, id, input.poll) } : {}),
       ...extra,
     };
-    const message: EmulatedMessage = { data, deleted: false, ...(visibleTo ? { visibleTo } : {}) };
+    const message: EmulatedMessage = {
+      data,
+      deleted: false,
+      notified: notifiedBy,
+      ...(visibleTo ? { visibleTo } : {}),
+    };
     channel.messages.set(id, message);
     channel.data.last_message_id = id;
     return message;
   }
 
-  /** Applies an edit: only the fields the request sets change, as on Discord. */
-  editMessage(message: EmulatedMessage, input: MessageInput): void {
+  /**
+   * Applies an edit: only the fields the request sets change, as on Discord. An edit of the content
+   * rebuilds the mentions "from scratch", with default allowances unless the edit gives its own
+   * (resources/message.mdx, "Edit Message").
+   */
+  editMessage(message: EmulatedMessage, input: MessageInput, source: MentionSource = 'channel'): void {
+    const channel = this.channels.get(message.data.channel_id);
+    if (input.content !== undefined && channel && !message.visibleTo) {
+      message.notified = this.#notified(channel, input.content ?? '', input.allowed_mentions, source);
+    }
+    // change-log.mdx, "Add Polls when Editing Deferred Interaction Responses": a poll can be added while
+    // filling a deferred response; any other message keeps the poll it was created with.
+    const deferred = ((message.data.flags ?? 0) & MessageFlags.Loading) !== 0;
+    const poll =
+      input.poll && deferred && !message.data.poll && channel
+        ? { poll: this.#createPoll(channel, message.data.id, input.poll) }
+        : {};
     message.data = {
       ...message.data,
+      ...poll,
+      ...this.#mentionFields(message.notified),
       ...(input.content !== undefined ? { content: input.content ?? '' } : {}),
       ...(input.embeds !== undefined ? { embeds: input.embeds ?? [] } : {}),
       ...(input.components !== undefined
@@ -343,6 +381,37 @@ export class World {
     };
   }
 
+  /** Who a message from the bot in `channel` notifies (mentions.ts). */
+  #notified(
+    channel: EmulatedChannel,
+    content: string,
+    allowed: AllowedMentions | undefined,
+    source: MentionSource,
+  ): Notified {
+    const guild = this.guilds.get(channel.guildId);
+    if (!guild) return NOTIFIES_NOBODY;
+    const canView = (userId: string) =>
+      (this.permissions(userId, channel) & PermissionFlagsBits.ViewChannel) !== 0n;
+    return notified(content, allowed, source, {
+      mentionable: (roleId) => guild.roles.get(roleId)?.mentionable === true,
+      senderHas: (permission) => (this.permissions(this.bot.id, channel) & permission) !== 0n,
+      viewers: () => [...guild.members.keys()].filter((id) => id !== this.bot.id && canView(id)),
+      holders: (roleId) =>
+        [...guild.members.entries()]
+          .filter(([id, member]) => member.roles.includes(roleId) && id !== this.bot.id && canView(id))
+          .map(([id]) => id),
+    });
+  }
+
+  /** A message's mention fields, as Discord fills them from who was notified. */
+  #mentionFields(who: Notified): Pick<APIMessage, 'mentions' | 'mention_roles' | 'mention_everyone'> {
+    return {
+      mention_everyone: who.everyone,
+      mentions: who.users.flatMap((id) => this.users.get(id) ?? []),
+      mention_roles: [...who.roles],
+    };
+  }
+
   #createPoll(
     channel: EmulatedChannel,
     messageId: string,
@@ -352,7 +421,13 @@ export class World {
     const stored: EmulatedPoll = {
       messageId,
       channelId: channel.data.id,
-      answers: poll.answers.map((answer, index) => ({ id: index + 1, text: answer.poll_media.text ?? '' })),
+      // resources/poll.mdx, "Poll Answer Object": answer ids "currently" start at 1 and go up one by one,
+      // but "We recommend against depending on this sequence". The emulator numbers them 11, 13, 15… so a
+      // client that assumes 1, 2, 3… fails here rather than on the day Discord changes.
+      answers: poll.answers.map((answer, index) => ({
+        id: 11 + index * 2,
+        text: answer.poll_media.text ?? '',
+      })),
       allowMultiselect: poll.allow_multiselect ?? false,
       votes: new Map(),
       expiresAt: this.now() + hours * 3_600_000,

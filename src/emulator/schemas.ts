@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ZodMiniType } from 'zod/mini';
-import { DISCORD_LIMITS as L } from '../core/limits.js';
+import { discordLength, LIMITS as L } from './limits.js';
+import { allowedMentionsProblem } from './mentions.js';
 
 /**
  * Discord's published request schemas (`discord-api-spec/zod`), strict: unknown keys are rejected.
@@ -84,7 +85,7 @@ export async function requestProblems(
   const message = dataKey ? (body as Record<string, unknown> | undefined)?.[dataKey] : body;
   const withoutExtras = withoutFields(message, CLIENT_EXTRA_FIELDS[schemaName] ?? []);
   const checked = dataKey ? { ...(body as object), [dataKey]: withoutExtras } : withoutExtras;
-  const result = schema.safeParse(checked);
+  const result = schema.safeParse(asDiscordMeasures(checked));
   const problems: LimitProblem[] = result.success
     ? []
     : result.error.issues.map((issue) => ({
@@ -115,8 +116,10 @@ export interface LimitProblem {
 
 /**
  * Documented rules the published schemas do not encode, checked by hand: message content (2,000), poll
- * answers (55) and question (300), the 6,000 characters shared by all embeds, and buttons (a non-link
- * button needs a custom_id, every button a label or an emoji, and custom_ids are unique in a message).
+ * answers (55) and question (300), the 6,000 characters shared by all embeds, legacy action rows (at most
+ * five, a select alone in its row), buttons (a non-link button needs a custom_id, every button a label or an
+ * emoji, and custom_ids are unique in a message), `allowed_mentions` (`parse` excludes an id list of the
+ * same type) and autocomplete choices.
  */
 export function documentedLimitProblems(body: unknown): LimitProblem[] {
   const problems: LimitProblem[] = [];
@@ -124,9 +127,12 @@ export function documentedLimitProblems(body: unknown): LimitProblem[] {
   const message = body as {
     content?: unknown;
     embeds?: unknown;
+    flags?: unknown;
+    allowed_mentions?: Parameters<typeof allowedMentionsProblem>[0];
+    choices?: unknown;
     poll?: { question?: { text?: unknown }; answers?: { poll_media?: { text?: unknown } }[] };
   };
-  if (typeof message.content === 'string' && message.content.length > L.content) {
+  if (typeof message.content === 'string' && discordLength(message.content) > L.content) {
     problems.push({ path: 'content', message: `Must be ${L.content} or fewer in length.` });
   }
   if (Array.isArray(message.embeds)) {
@@ -137,14 +143,19 @@ export function documentedLimitProblems(body: unknown): LimitProblem[] {
     if (total > L.embedTotal)
       problems.push({ path: 'embeds', message: `Embed size exceeds maximum size of ${L.embedTotal}` });
   }
-  problems.push(...componentProblems((body as { components?: unknown }).components));
+  const componentsV2 = (Number(message.flags ?? 0) & IS_COMPONENTS_V2) !== 0;
+  problems.push(...componentProblems((body as { components?: unknown }).components, componentsV2));
+  const mentions = allowedMentionsProblem(message.allowed_mentions);
+  // resources/message.mdx, "Allowed Mentions Object": parse "is mutually exclusive with the other fields".
+  if (mentions) problems.push({ path: 'allowed_mentions', message: mentions });
+  problems.push(...choiceProblems(message.choices));
   const question = message.poll?.question?.text;
-  if (typeof question === 'string' && question.length > L.pollQuestion) {
+  if (typeof question === 'string' && discordLength(question) > L.pollQuestion) {
     problems.push({ path: 'poll.question.text', message: `Must be ${L.pollQuestion} or fewer in length.` });
   }
   for (const [index, answer] of (message.poll?.answers ?? []).entries()) {
     const text = answer?.poll_media?.text;
-    if (typeof text === 'string' && text.length > L.pollAnswerText) {
+    if (typeof text === 'string' && discordLength(text) > L.pollAnswerText) {
       problems.push({
         path: `poll.answers.${index}.poll_media.text`,
         message: `Must be ${L.pollAnswerText} or fewer in length.`,
@@ -154,16 +165,64 @@ export function documentedLimitProblems(body: unknown): LimitProblem[] {
   return problems;
 }
 
+/** Message flag 1 << 15 (resources/message.mdx, "Message Flags"): layout by Components V2. */
+const IS_COMPONENTS_V2 = 1 << 15;
+
+/**
+ * Autocomplete choices (interactions/application-commands.mdx, "Application Command Option Choice
+ * Structure"): name 1–100 characters, a string value at most 100.
+ */
+function choiceProblems(choices: unknown): LimitProblem[] {
+  if (!Array.isArray(choices)) return [];
+  return choices.flatMap((choice: { name?: unknown; value?: unknown }, index) => {
+    const found: LimitProblem[] = [];
+    if (typeof choice.value === 'string' && discordLength(choice.value) > L.choiceValue)
+      found.push({ path: `choices.${index}.value`, message: `Must be ${L.choiceValue} or fewer in length.` });
+    if (typeof choice.name === 'string' && discordLength(choice.name) > L.choiceName)
+      found.push({ path: `choices.${index}.name`, message: `Must be ${L.choiceName} or fewer in length.` });
+    return found;
+  });
+}
+
+/**
+ * A copy of a body measured as Discord measures it, for the schemas' length checks: embed text trimmed
+ * (resources/message.mdx, "Embed Limits": whitespace "trimmed automatically") and every character outside
+ * the Basic Multilingual Plane counted once, not as a UTF-16 pair (discord-api-docs#1315).
+ */
+function asDiscordMeasures(value: unknown, inEmbed = false): unknown {
+  if (typeof value === 'string')
+    return (inEmbed ? value.trim() : value).replace(/[\u{10000}-\u{10FFFF}]/gu, '·');
+  if (Array.isArray(value)) return value.map((item) => asDiscordMeasures(item, inEmbed));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, asDiscordMeasures(item, inEmbed || key === 'embeds')]),
+  );
+}
+
 const LINK_BUTTON_STYLE = 5;
 const PREMIUM_BUTTON_STYLE = 6;
 
-function componentProblems(components: unknown): LimitProblem[] {
+function componentProblems(components: unknown, componentsV2: boolean): LimitProblem[] {
   if (!Array.isArray(components)) return [];
   const problems: LimitProblem[] = [];
+  if (!componentsV2 && components.length > L.legacyActionRows) {
+    problems.push({
+      path: 'components',
+      message: `Must be ${L.legacyActionRows} or fewer in length.`,
+    });
+  }
   const seen = new Set<string>();
   for (const [rowIndex, row] of components.entries()) {
     const children = (row as { components?: unknown }).components;
     if (!Array.isArray(children)) continue;
+    // components/reference.mdx, "Action Row": "up to 5 … buttons or a single select component".
+    const selects = children.filter((child: { type?: number }) => child.type !== 2);
+    if (selects.length > 0 && children.length > 1) {
+      problems.push({
+        path: `components.${rowIndex}.components`,
+        message: 'An action row holds buttons or a single select menu',
+      });
+    }
     for (const [index, child] of children.entries()) {
       const path = `components.${rowIndex}.components.${index}`;
       const component = child as {
@@ -191,8 +250,9 @@ function componentProblems(components: unknown): LimitProblem[] {
   return problems;
 }
 
+/** An embed's share of the 6,000: its six text fields, trimmed, in code points. */
 function embedLength(embed: Record<string, unknown>): number {
-  const text = (value: unknown) => (typeof value === 'string' ? value.length : 0);
+  const text = (value: unknown) => (typeof value === 'string' ? discordLength(value.trim()) : 0);
   const fields = Array.isArray(embed.fields) ? embed.fields : [];
   return (
     text(embed.title) +

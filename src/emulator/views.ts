@@ -99,3 +99,19 @@ export class MessageView {
     );
   }
 }
+
+/** A form (modal) the bot showed a member: its title and fields, and `submit` to send it. */
+export class ModalView {
+  constructor(
+    readonly data: import('discord-api-types/v10').APIModalInteractionResponseCallbackData,
+    readonly submit: (values: Readonly<Record<string, string>>) => Promise<MessageView>,
+  ) {}
+
+  get title(): string {
+    return this.data.title;
+  }
+
+  get customId(): string {
+    return this.data.custom_id;
+  }
+}

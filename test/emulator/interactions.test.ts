@@ -1,60 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Emulator,
-  type EmulatorOptions,
-  InteractionFailed,
-  type Member,
-  startEmulator,
-} from '../../src/emulator/index.js';
-import { RawGateway, rest } from './raw.js';
+import { type EmulatorOptions, InteractionFailed, type Member } from '../../src/emulator/index.js';
+import { rest } from './raw.js';
+import { type RawBot, type RawInteraction, rawBot } from './raw-bot.js';
 
 /** A bot written by hand against the raw gateway, so the emulator's interaction rules are tested alone. */
-let discord: Emulator;
-let gateway: RawGateway;
-afterEach(async () => {
-  gateway?.close();
-  await discord?.close();
-});
+let bot: RawBot | undefined;
+afterEach(async () => bot?.close());
 
 async function setUp(options: EmulatorOptions = {}): Promise<{ ada: Member }> {
-  discord = await startEmulator(options);
-  const guild = discord.addGuild();
-  const ada = guild.addMember('ada');
-  await rest(discord, 'PUT', `/applications/${discord.applicationId}/commands`, [
-    {
-      name: 'ping',
-      description: 'Ping',
-      options: [
-        { type: 4, name: 'times', description: 'How many', min_value: 1, max_value: 3 },
-        {
-          type: 3,
-          name: 'tone',
-          description: 'Tone',
-          required: true,
-          choices: [{ name: 'Warm', value: 'warm' }],
-        },
-      ],
-    },
-  ]);
-  gateway = await RawGateway.connect(discord);
-  gateway.identify(discord, 1);
-  await gateway.next((p) => p.t === 'READY');
-  return { ada };
+  bot = await rawBot(options);
+  return { ada: bot.ada };
 }
 
-/** The next interaction the hand-written bot receives. */
-async function nextInteraction(): Promise<{ id: string; token: string; data: Record<string, unknown> }> {
-  const seen = gateway.dispatched('INTERACTION_CREATE').length;
-  const event = await gateway.next(
-    (p) => p.t === 'INTERACTION_CREATE' && gateway.dispatched('INTERACTION_CREATE').indexOf(p) >= seen,
-  );
-  return event.d as { id: string; token: string; data: Record<string, unknown> };
-}
-
-const callback = (interaction: { id: string; token: string }, body: unknown) =>
-  rest(discord, 'POST', `/interactions/${interaction.id}/${interaction.token}/callback`, body, {
-    auth: false,
-  });
+const nextInteraction = () => (bot as RawBot).nextInteraction();
+const callback = (interaction: RawInteraction, body: unknown) => (bot as RawBot).callback(interaction, body);
+const discordOf = () => (bot as RawBot).discord;
 
 describe('interactions', () => {
   it('reach the bot with the options as typed, and the reply reaches the member', async () => {
@@ -99,15 +59,15 @@ describe('interactions', () => {
     const running = ada.run('ping', { tone: 'warm' });
     const interaction = await nextInteraction();
     await callback(interaction, { type: 5 });
-    const original = `/webhooks/${discord.applicationId}/${interaction.token}/messages/@original`;
+    const original = `/webhooks/${discordOf().applicationId}/${interaction.token}/messages/@original`;
     now += 14 * 60_000;
     expect(
-      (await rest(discord, 'PATCH', original, { content: 'still in time' }, { auth: false })).status,
+      (await rest(discordOf(), 'PATCH', original, { content: 'still in time' }, { auth: false })).status,
     ).toBe(200);
     expect((await running).content).toBe('still in time');
     now += 2 * 60_000;
     expect(
-      (await rest(discord, 'PATCH', original, { content: 'too late' }, { auth: false })).body,
+      (await rest(discordOf(), 'PATCH', original, { content: 'too late' }, { auth: false })).body,
     ).toMatchObject({ code: 50027 });
   });
 
@@ -115,8 +75,8 @@ describe('interactions', () => {
     const { ada } = await setUp();
     void ada.run('ping', { tone: 'warm' }).catch(() => undefined);
     const interaction = await nextInteraction();
-    const original = `/webhooks/${discord.applicationId}/${interaction.token}/messages/@original`;
-    expect((await rest(discord, 'GET', original, undefined, { auth: false })).body).toMatchObject({
+    const original = `/webhooks/${discordOf().applicationId}/${interaction.token}/messages/@original`;
+    expect((await rest(discordOf(), 'GET', original, undefined, { auth: false })).body).toMatchObject({
       code: 10008,
     });
     await callback(interaction, { type: 4, data: { content: 'done' } });

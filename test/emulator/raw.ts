@@ -63,14 +63,14 @@ export class RawGateway {
   }
 }
 
-/** A REST call as a bot makes it, returning status and JSON body. */
+/** A REST call as a bot makes it: status, JSON body (when the answer is JSON), raw text and headers. */
 export async function rest(
   discord: Emulator,
   method: string,
   path: string,
   body?: unknown,
   options: { auth?: boolean } = {},
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
   const response = await fetch(`${discord.apiUrl}/v10${path}`, {
     method,
     headers: {
@@ -80,5 +80,6 @@ export async function rest(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  const json = response.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : undefined;
+  return { status: response.status, body: json, text, headers: response.headers };
 }

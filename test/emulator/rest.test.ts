@@ -69,9 +69,16 @@ describe('bodies are checked like Discord checks them (400, code 50035, with the
   });
 });
 
-describe('permissions (403, code 50013)', () => {
+describe('permissions (403, code 50013; 50001 without View Channel)', () => {
+  it('without ViewChannel: 50001 Missing Access (topics/opcodes-and-status-codes.mdx)', async () => {
+    guild.channel('reading').setBotPermissions({ deny: ['ViewChannel'] });
+    const { status, body: error } = await post({ content: 'x' });
+    expect(status).toBe(403);
+    expect(error).toMatchObject({ code: 50001 });
+    guild.channel('reading').setBotPermissions({});
+  });
+
   it.each([
-    ['ViewChannel', { content: 'x' }],
     ['SendMessages', { content: 'x' }],
     ['EmbedLinks', { embeds: [{ title: 'x' }] }],
     ['SendPolls', { poll: { question: { text: 'q' }, answers: [{ poll_media: { text: 'a' } }] } }],
@@ -142,12 +149,17 @@ describe('native polls', () => {
     expect(created.status).toBe(200);
     const [message] = guild.channel('reading').messages();
     if (!message) throw new Error('no poll message');
+    // Answer ids are Discord's to choose: read them from the poll, never assume 1 and 2.
+    const [yes, no] = (created.body as { poll: { answers: { answer_id: number }[] } }).poll.answers.map(
+      (a) => a.answer_id,
+    );
+    expect(yes).not.toBe(1);
     ada.vote(message, 'Yes');
     bo.vote(message, 'Yes');
     bo.vote(message, 'No');
-    await gateway.next((p) => p.t === 'MESSAGE_POLL_VOTE_ADD' && p.d.answer_id === 2);
+    await gateway.next((p) => p.t === 'MESSAGE_POLL_VOTE_ADD' && p.d.answer_id === no);
     expect(gateway.dispatched('MESSAGE_POLL_VOTE_REMOVE').map((p) => p.d.user_id)).toEqual([bo.id]);
-    const voters = await rest(discord, 'GET', `/channels/${channelId}/polls/${message.id}/answers/1`);
+    const voters = await rest(discord, 'GET', `/channels/${channelId}/polls/${message.id}/answers/${yes}`);
     expect((voters.body as { users: { id: string }[] }).users.map((u) => u.id)).toEqual([ada.id]);
     const expired = await rest(discord, 'POST', `/channels/${channelId}/polls/${message.id}/expire`);
     expect(expired.body).toMatchObject({
@@ -155,8 +167,8 @@ describe('native polls', () => {
         results: {
           is_finalized: true,
           answer_counts: [
-            { id: 1, count: 1 },
-            { id: 2, count: 1 },
+            { id: yes, count: 1 },
+            { id: no, count: 1 },
           ],
         },
       },

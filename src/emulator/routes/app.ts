@@ -1,19 +1,14 @@
 import type { APIApplicationCommand } from 'discord-api-types/v10';
 import { DiscordHttpError, ErrorCode } from '../errors.js';
 import type { HttpApi } from '../http.js';
-import { channelFor, type EmulatorContext, validate } from './context.js';
+import { channelFor, type EmulatorContext, requireBotPermissions, validate } from './context.js';
 
 /** Gateway discovery, the bot's own user and application, servers, and command registration. */
 export function registerAppRoutes(api: HttpApi, ctx: EmulatorContext): void {
   const { world } = ctx;
   api.route('GET', '/gateway', () => ({ body: { url: ctx.gateway.url } }), { auth: false });
-  api.route('GET', '/gateway/bot', () => ({
-    body: {
-      url: ctx.gateway.url,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
-    },
-  }));
+  // events/gateway.mdx "Get Gateway Bot": the URL, the recommended shard count and the session start limit.
+  api.route('GET', '/gateway/bot', () => ({ body: ctx.gateway.botGateway() }));
   api.route('GET', '/users/@me', () => ({ body: world.bot }));
   api.route('GET', '/applications/@me', () => ({
     body: {
@@ -60,9 +55,13 @@ export function registerAppRoutes(api: HttpApi, ctx: EmulatorContext): void {
     if (!guild.members.has(params.userId ?? '')) throw new DiscordHttpError(404, 10007, 'Unknown Member');
     return { body: world.memberPayload(guild, params.userId ?? '') };
   });
-  api.route('GET', '/channels/:channelId', ({ params }) => ({
-    body: channelFor(ctx, params.channelId ?? '').data,
-  }));
+  // A channel the bot cannot view answers 403 / 50001 Missing Access (topics/opcodes-and-status-codes.mdx;
+  // discord-api-docs#867, the discord.js guide's "Permissions (extended)").
+  api.route('GET', '/channels/:channelId', ({ params }) => {
+    const channel = channelFor(ctx, params.channelId ?? '');
+    requireBotPermissions(ctx, channel, ['ViewChannel']);
+    return { body: channel.data };
+  });
 
   const listCommands = (scope: string) => ({ body: ctx.commands.get(scope) ?? [] });
   const putCommands = async (route: string, scope: string, body: unknown, guildId?: string) => {

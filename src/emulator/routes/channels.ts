@@ -1,9 +1,10 @@
 import { ChannelType, MessageFlags } from 'discord-api-types/v10';
-import { DiscordHttpError, ErrorCode } from '../errors.js';
+import { DiscordHttpError, ErrorCode, invalidFormBody } from '../errors.js';
 import type { HttpApi } from '../http.js';
-import type { EmulatedChannel, EmulatedMessage } from '../model.js';
+import type { EmulatedChannel, EmulatedMessage, MessageInput } from '../model.js';
 import type { PermissionName } from '../permissions.js';
 import {
+  botHas,
   channelFor,
   type EmulatorContext,
   messageInput,
@@ -28,18 +29,36 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
     return message;
   };
 
+  /**
+   * Embeds the bot may not show. Without Embed Links, Discord refuses a message that is only embeds (403 /
+   * 50013) but accepts one with anything else and silently drops its embeds: the docs are silent, this is
+   * the reported behaviour (discord-api-docs#2601, #5648, #1657).
+   */
+  const embedsAllowed = (channel: EmulatedChannel, input: MessageInput): MessageInput => {
+    if ((input.embeds ?? []).length === 0 || botHas(ctx, channel, 'EmbedLinks')) return input;
+    const { embeds: _dropped, ...rest } = input;
+    if (isEmpty(rest)) throw new DiscordHttpError(403, ErrorCode.MissingPermissions, 'Missing Permissions');
+    return { ...rest, embeds: [] };
+  };
+
   api.route('POST', '/channels/:channelId/messages', async ({ params, body, files }) => {
-    await validate(ctx, 'POST /channels/:channelId/messages', 'MessageCreateRequestSchema', body);
+    const route = 'POST /channels/:channelId/messages';
+    await validate(ctx, route, 'MessageCreateRequestSchema', body);
     const channel = channelFor(ctx, params.channelId ?? '');
-    const input = messageInput(ctx, body, files);
+    const requested = messageInput(ctx, body, files);
+    // resources/message.mdx, "Create Message": at least one of content, embeds, components, files or poll.
+    if (isEmpty(requested)) {
+      ctx.violations.push({ route, problems: [{ path: '', message: 'Cannot send an empty message' }] });
+      throw new DiscordHttpError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
+    }
     const needed: PermissionName[] = [
       'ViewChannel',
       isThread(channel) ? 'SendMessagesInThreads' : 'SendMessages',
     ];
-    if ((input.embeds ?? []).length > 0) needed.push('EmbedLinks');
-    if (input.poll) needed.push('SendPolls');
+    if (requested.poll) needed.push('SendPolls');
     if (files.length > 0) needed.push('AttachFiles');
     requireBotPermissions(ctx, channel, needed);
+    const input = embedsAllowed(channel, requested);
     if ((Number(input.flags ?? 0) & MessageFlags.Ephemeral) !== 0) {
       throw new DiscordHttpError(
         400,
@@ -65,18 +84,46 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
     return { body: message.data };
   });
 
+  /**
+   * resources/message.mdx, "Get Channel Messages": newest first; `before`, `after` and `around` are
+   * mutually exclusive; limit 1–100 (default 50). Without Read Message History "no messages will be
+   * returned": 200 with [], not an error (discord-api-docs#455). `after` returns the batch right after that
+   * id (still newest first), as forward-paging clients rely on.
+   */
   api.route('GET', '/channels/:channelId/messages', ({ params, query }) => {
+    const route = 'GET /channels/:channelId/messages';
     const channel = channelFor(ctx, params.channelId ?? '');
-    requireBotPermissions(ctx, channel, ['ViewChannel', 'ReadMessageHistory']);
-    const limit = Math.min(100, Number(query.get('limit') ?? 50));
+    requireBotPermissions(ctx, channel, ['ViewChannel']);
+    const limit = Number(query.get('limit') ?? 50);
+    const anchors = ['before', 'after', 'around'].filter((key) => query.has(key));
+    const problems = [
+      ...(Number.isInteger(limit) && limit >= 1 && limit <= 100
+        ? []
+        : [{ path: 'limit', message: 'int value should be between 1 and 100.' }]),
+      ...(anchors.length > 1
+        ? [{ path: anchors.join(','), message: 'before, after and around are mutually exclusive' }]
+        : []),
+    ];
+    if (problems.length > 0) {
+      ctx.violations.push({ route, problems });
+      throw invalidFormBody(problems);
+    }
+    if (!botHas(ctx, channel, 'ReadMessageHistory')) return { body: [] };
+    // Oldest first, then the window the anchor asks for, answered newest first.
+    const all = [...channel.messages.values()].filter((m) => !m.deleted && !m.visibleTo);
+    const id = (m: EmulatedMessage) => BigInt(m.data.id);
     const before = query.get('before');
     const after = query.get('after');
-    const visible = [...channel.messages.values()]
-      .filter((m) => !m.deleted && !m.visibleTo)
-      .filter((m) => (before ? BigInt(m.data.id) < BigInt(before) : true))
-      .filter((m) => (after ? BigInt(m.data.id) > BigInt(after) : true))
-      .reverse();
-    return { body: visible.slice(0, limit).map((m) => m.data) };
+    const around = query.get('around');
+    let window: EmulatedMessage[];
+    if (after) window = all.filter((m) => id(m) > BigInt(after)).slice(0, limit);
+    else if (before) window = all.filter((m) => id(m) < BigInt(before)).slice(-limit);
+    else if (around) {
+      const pivot = all.findIndex((m) => id(m) >= BigInt(around));
+      const start = Math.max(0, (pivot < 0 ? all.length : pivot) - Math.floor(limit / 2));
+      window = all.slice(start, start + limit);
+    } else window = all.slice(-limit);
+    return { body: window.reverse().map((m) => m.data) };
   });
 
   api.route('GET', '/channels/:channelId/messages/:messageId', ({ params }) => {
@@ -93,6 +140,7 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
       body,
     );
     const channel = channelFor(ctx, params.channelId ?? '');
+    requireBotPermissions(ctx, channel, ['ViewChannel']);
     const message = messageFor(channel, params.messageId ?? '');
     if (message.data.author.id !== world.bot.id) {
       throw new DiscordHttpError(
@@ -101,7 +149,10 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
         'Cannot edit a message authored by another user',
       );
     }
-    world.editMessage(message, messageInput(ctx, body, files));
+    // resources/poll.mdx, "Poll Endpoints": "After creation, the poll message cannot be edited."
+    if (message.data.poll)
+      throw new DiscordHttpError(400, ErrorCode.CannotEditPollMessage, 'Cannot edit a poll message');
+    world.editMessage(message, embedsAllowed(channel, messageInput(ctx, body, files)));
     ctx.gateway.dispatch('MESSAGE_UPDATE', { ...message.data, guild_id: channel.guildId });
     return { body: message.data };
   });
@@ -129,7 +180,9 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
     const channel = channelFor(ctx, params.channelId ?? '');
     if (isThread(channel))
       throw new DiscordHttpError(400, 50024, 'Cannot execute action on this channel type');
-    requireBotPermissions(ctx, channel, ['ViewChannel', 'CreatePublicThreads', 'ReadMessageHistory']);
+    // topics/permissions.mdx: Create Public Threads "Allows for creating public and announcement threads";
+    // the endpoint documents no other requirement (Read Message History is not one).
+    requireBotPermissions(ctx, channel, ['ViewChannel', 'CreatePublicThreads']);
     const message = messageFor(channel, params.messageId ?? '');
     if (message.data.thread || world.channels.has(message.data.id)) {
       throw new DiscordHttpError(
@@ -139,19 +192,46 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
       );
     }
     const request = body as { name: string; auto_archive_duration?: number };
-    const thread = world.createThread(channel, message, request.name, request.auto_archive_duration ?? 4320);
+    // resources/channel.mdx, "Channel Object": the channel's default_auto_archive_duration is "copied onto
+    // newly created threads"; Discord's clients show 1440 (a day) for a channel that has none.
+    const fallback =
+      'default_auto_archive_duration' in channel.data
+        ? channel.data.default_auto_archive_duration
+        : undefined;
+    const thread = world.createThread(
+      channel,
+      message,
+      request.name,
+      request.auto_archive_duration ?? fallback ?? 1440,
+    );
     ctx.gateway.dispatch('THREAD_CREATE', { ...thread.data, newly_created: true });
+    // resources/channel.mdx, "Start Thread from Message": "Fires a Thread Create and a Message Update
+    // Gateway event"; the message is flagged HAS_THREAD (resources/message.mdx, "Message Flags").
+    message.data = { ...message.data, flags: (message.data.flags ?? 0) | MessageFlags.HasThread };
+    ctx.gateway.dispatch('MESSAGE_UPDATE', { ...message.data, guild_id: channel.guildId });
     return { status: 201, body: thread.data };
   });
 
+  /**
+   * resources/poll.mdx, "End Poll": "Immediately ends the poll. You cannot end polls from other users."
+   * topics/opcodes-and-status-codes.mdx: 520006 "Cannot expire a non-poll message", 520001 "Poll expired"
+   * (also once its duration has run out). The statuses are not documented; 400 as for other form errors.
+   */
   api.route('POST', '/channels/:channelId/polls/:messageId/expire', ({ params }) => {
     const channel = channelFor(ctx, params.channelId ?? '');
+    requireBotPermissions(ctx, channel, ['ViewChannel']);
     const message = messageFor(channel, params.messageId ?? '');
     const poll = world.polls.get(message.data.id);
-    if (!poll || message.data.author.id !== world.bot.id) {
+    if (!poll)
+      throw new DiscordHttpError(
+        400,
+        ErrorCode.CannotExpireNonPollMessage,
+        'Cannot expire a non-poll message',
+      );
+    if (message.data.author.id !== world.bot.id)
       throw new DiscordHttpError(403, ErrorCode.MissingPermissions, 'Missing Permissions');
-    }
-    if (poll.finalized) throw new DiscordHttpError(400, ErrorCode.PollExpired, 'Poll expired');
+    if (poll.finalized || poll.expiresAt <= world.now())
+      throw new DiscordHttpError(400, ErrorCode.PollExpired, 'Poll expired');
     poll.finalized = true;
     poll.expiresAt = world.now();
     message.data = { ...message.data, poll: world.pollPayload(poll, message.data.poll?.question.text ?? '') };
@@ -173,4 +253,15 @@ export function registerChannelRoutes(api: HttpApi, ctx: EmulatorContext): void 
       .flatMap((id) => world.users.get(id) ?? []);
     return { body: { users: voters } };
   });
+}
+
+/** Whether a message would show nothing: no content, embeds, components, files or poll. */
+function isEmpty(input: MessageInput): boolean {
+  return (
+    !(input.content ?? '').trim() &&
+    (input.embeds ?? []).length === 0 &&
+    (input.components ?? []).length === 0 &&
+    (input.attachments ?? []).length === 0 &&
+    !input.poll
+  );
 }

@@ -3,6 +3,7 @@ import { DiscordHttpError, ErrorCode, invalidFormBody } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import type { UploadedFile } from '../http.js';
 import type { InteractionRegistry } from '../interactions.js';
+import { LIMITS } from '../limits.js';
 import type { EmulatedChannel, MessageInput, World } from '../model.js';
 import type { PermissionName } from '../permissions.js';
 import { requestProblems } from '../schemas.js';
@@ -20,6 +21,8 @@ export interface EmulatorContext {
   readonly interactions: InteractionRegistry;
   readonly violations: Violation[];
   readonly ackDeadlineMs: number;
+  /** The per-file upload limit (LIMITS.fileBytes unless a test lowers it). */
+  readonly fileSizeLimitBytes: number;
   /** Registered commands: global under the key "", per server under its id. */
   readonly commands: Map<string, import('discord-api-types/v10').APIApplicationCommand[]>;
 }
@@ -51,16 +54,39 @@ export function channelFor(ctx: EmulatorContext, channelId: string): EmulatedCha
   return channel;
 }
 
-/** Refuses with 403 / 50013 unless the bot has every permission in the channel. */
+/**
+ * Refuses unless the bot has every permission in the channel: 403 / 50001 Missing Access when it cannot
+ * even see the channel, 403 / 50013 Missing Permissions otherwise (topics/opcodes-and-status-codes.mdx,
+ * "JSON Error Codes"; topics/permissions.mdx, "Implicit Permissions": without View Channel, nothing else
+ * applies).
+ */
 export function requireBotPermissions(
   ctx: EmulatorContext,
   channel: EmulatedChannel,
   needed: readonly PermissionName[],
 ): void {
   const have = ctx.world.permissions(ctx.world.bot.id, channel);
+  if ((have & PermissionFlagsBits.ViewChannel) === 0n)
+    throw new DiscordHttpError(403, ErrorCode.MissingAccess, 'Missing Access');
   if (needed.some((name) => (have & PermissionFlagsBits[name]) === 0n)) {
     throw new DiscordHttpError(403, ErrorCode.MissingPermissions, 'Missing Permissions');
   }
+}
+
+/** Whether the bot has a permission in the channel. */
+export function botHas(ctx: EmulatorContext, channel: EmulatedChannel, permission: PermissionName): boolean {
+  return (ctx.world.permissions(ctx.world.bot.id, channel) & PermissionFlagsBits[permission]) !== 0n;
+}
+
+/**
+ * Refuses files over the per-file limit (10 MiB without boosts) and requests over 25 MiB in all, with
+ * 413 / 40005 "Request entity too large" (reference.mdx, "Uploading Files"; change-log.mdx, "Default File
+ * Upload Limit Change" and "Per-Attachment File Upload Behavior for Apps").
+ */
+export function requireUploadSizes(ctx: EmulatorContext, files: readonly UploadedFile[]): void {
+  const total = files.reduce((sum, file) => sum + file.data.length, 0);
+  if (files.some((file) => file.data.length > ctx.fileSizeLimitBytes) || total > LIMITS.requestBytes)
+    throw new DiscordHttpError(413, ErrorCode.RequestEntityTooLarge, 'Request entity too large');
 }
 
 /** A request's message fields, with uploaded files turned into attachments. */
@@ -69,6 +95,7 @@ export function messageInput(
   body: unknown,
   files: readonly UploadedFile[],
 ): MessageInput {
+  requireUploadSizes(ctx, files);
   const message = (body ?? {}) as MessageInput & {
     attachments?: { id: string | number; description?: string }[];
   };

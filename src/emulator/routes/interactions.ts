@@ -1,9 +1,22 @@
-import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
-import { DiscordHttpError, ErrorCode } from '../errors.js';
+import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import { DiscordHttpError, ErrorCode, invalidFormBody } from '../errors.js';
 import type { HttpApi } from '../http.js';
 import { InteractionRegistry, type PendingInteraction } from '../interactions.js';
 import type { EmulatedMessage } from '../model.js';
 import { type EmulatorContext, messageInput, validate } from './context.js';
+
+/**
+ * Which responses fit which interaction (interactions/receiving-and-responding.mdx, "Interaction Callback
+ * Type"): 6 and 7 "Only valid for component-based interactions" (and a modal submitted from a component,
+ * discord-api-docs#5486); 8 answers autocomplete, which takes nothing else; 9 (a modal) is "Not available
+ * for MODAL_SUBMIT and PING interactions".
+ */
+const VALID_CALLBACKS: Record<number, readonly number[]> = {
+  [InteractionType.ApplicationCommand]: [4, 5, 9],
+  [InteractionType.MessageComponent]: [4, 5, 6, 7, 9],
+  [InteractionType.ApplicationCommandAutocomplete]: [8],
+  [InteractionType.ModalSubmit]: [4, 5, 6, 7],
+};
 
 const CALLBACK_SCHEMAS: Record<number, string> = {
   [InteractionResponseType.ChannelMessageWithSource]: 'CreateMessageInteractionCallbackRequestSchema',
@@ -29,6 +42,20 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
       : undefined;
     if (!message || message.deleted)
       throw new DiscordHttpError(404, ErrorCode.UnknownMessage, 'Unknown Message');
+    return message;
+  };
+
+  /**
+   * A message this interaction's token sent (its response or a follow-up): webhook routes edit and delete
+   * "a previously-sent webhook message from the same token" (resources/webhook.mdx, "Edit Webhook
+   * Message"); any other message is unknown to them.
+   */
+  const sentWith = (interaction: PendingInteraction, messageId: string | undefined): EmulatedMessage => {
+    const message = messageIn(interaction, messageId);
+    const own =
+      message.data.id === interaction.originalMessageId ||
+      message.data.interaction_metadata?.id === interaction.id;
+    if (!own) throw new DiscordHttpError(404, ErrorCode.UnknownMessage, 'Unknown Message');
     return message;
   };
 
@@ -84,6 +111,11 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
           ErrorCode.InvalidFormBody,
           `Invalid interaction response type ${type}`,
         );
+      if (!(VALID_CALLBACKS[interaction.type] ?? []).includes(type)) {
+        const problem = { path: 'type', message: `Interaction response type ${type} is not valid here` };
+        ctx.violations.push({ route, problems: [problem] });
+        throw invalidFormBody([problem]);
+      }
       await validate(ctx, route, schema, body, 'data');
       const data = (body as { data?: Record<string, unknown> }).data ?? {};
       // A callback Discord refuses (its channel or message gone) acknowledges nothing: another may follow.
@@ -100,6 +132,7 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
             messageInput(ctx, data, files),
             interactionExtra(interaction),
             ephemeral,
+            'interaction',
           );
           interaction.originalMessageId = message.data.id;
           interaction.settle({
@@ -124,7 +157,7 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
           break;
         case InteractionResponseType.UpdateMessage:
           message = messageIn(interaction, interaction.sourceMessageId);
-          world.editMessage(message, messageInput(ctx, data, files));
+          world.editMessage(message, messageInput(ctx, data, files), 'interaction');
           interaction.originalMessageId = message.data.id;
           interaction.settle({
             kind: 'message',
@@ -182,7 +215,7 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
         body,
       );
       const { interaction, message } = original(params.token ?? '');
-      world.editMessage(message, messageInput(ctx, body, files));
+      world.editMessage(message, messageInput(ctx, body, files), 'interaction');
       // An edit after a defer is what the member finally sees.
       interaction.settle({
         kind: 'message',
@@ -226,7 +259,7 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
         !placeholder.deleted &&
         ((placeholder.data.flags ?? 0) & MessageFlags.Loading) !== 0
       ) {
-        world.editMessage(placeholder, { ...input, flags: undefined });
+        world.editMessage(placeholder, { ...input, flags: undefined }, 'interaction');
         interaction.settle({
           kind: 'message',
           channelId: channel.data.id,
@@ -237,7 +270,13 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
       }
       const ephemeral =
         (Number(input.flags ?? 0) & MessageFlags.Ephemeral) !== 0 ? interaction.userId : undefined;
-      const message = world.addMessage(channel, input, interactionExtra(interaction), ephemeral);
+      const message = world.addMessage(
+        channel,
+        input,
+        interactionExtra(interaction),
+        ephemeral,
+        'interaction',
+      );
       interaction.settle({
         kind: 'message',
         channelId: channel.data.id,
@@ -259,9 +298,8 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
         'IncomingWebhookUpdateRequestPartialSchema',
         body,
       );
-      const interaction = byToken(params.token ?? '');
-      const message = messageIn(interaction, params.messageId);
-      world.editMessage(message, messageInput(ctx, body, files));
+      const message = sentWith(byToken(params.token ?? ''), params.messageId);
+      world.editMessage(message, messageInput(ctx, body, files), 'interaction');
       return { body: message.data };
     },
     { auth: false },
@@ -271,7 +309,7 @@ export function registerInteractionRoutes(api: HttpApi, ctx: EmulatorContext): v
     'DELETE',
     '/webhooks/:appId/:token/messages/:messageId',
     ({ params }) => {
-      messageIn(byToken(params.token ?? ''), params.messageId).deleted = true;
+      sentWith(byToken(params.token ?? ''), params.messageId).deleted = true;
       return {};
     },
     { auth: false },
