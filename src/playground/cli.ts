@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline/promises';
-import { InteractionFailed } from '../members.js';
+import { InteractionFailed } from '../emulator/members.js';
 import { PlaygroundError, PlaygroundSession } from './session.js';
 
 /**

@@ -6,9 +6,8 @@ import {
   type APIApplicationCommandOption,
   ApplicationCommandOptionType,
 } from 'discord-api-types/v10';
-import { type Bot, startBot } from '../../app.js';
-import { loadConfig } from '../../config.js';
-import { silentLogger } from '../../logger.js';
+import { type Bot, startBot } from '../app.js';
+import { loadConfig } from '../config.js';
 import {
   type ChannelHandle,
   type Emulator,
@@ -16,8 +15,9 @@ import {
   type Member,
   type OptionValue,
   startEmulator,
-} from '../index.js';
-import type { MessageView } from '../views.js';
+} from '../emulator/index.js';
+import type { MessageView } from '../emulator/views.js';
+import { silentLogger } from '../logger.js';
 import { formatMessage, resolveMentions } from './terminal.js';
 
 /** A mistake in what the person typed: shown to them, never a crash. */

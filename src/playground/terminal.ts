@@ -1,4 +1,4 @@
-import type { MessageView } from '../views.js';
+import type { MessageView } from '../emulator/views.js';
 
 /**
  * Messages as text for a terminal: an embed becomes an indented card, buttons become numbered brackets

@@ -11,14 +11,10 @@ const { corpus } = await shippedCorpus();
 
 /** Runs `npm run playground -- --script file` as a person would and returns its exit code and transcript. */
 async function playground(script: string): Promise<{ code: number; transcript: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/emulator/playground/cli.ts', '--script', script],
-    {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/playground/cli.ts', '--script', script], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
   let transcript = '';
   child.stdout.on('data', (chunk) => {
     transcript += chunk;
@@ -89,7 +85,8 @@ describe('npm run playground -- --script', () => {
     expect(transcript).toContain(
       `/progress show\n┌\n│ » Reading progress\n│ ▰▰▰▰▰▰▰▰▰▰ ${total}/${total} sessions done`,
     );
-  });
+    // A whole schedule in seconds of real time: Discord's 5 posts per 5 s in a channel set the pace.
+  }, 120_000);
 
   it('exits with 1 when a line fails, saying why', async () => {
     const script = path.join(tmpdir(), `crux-playground-${process.pid}.txt`);
@@ -104,7 +101,7 @@ describe('npm run playground -- --script', () => {
 
 describe('TAB in the interactive playground', () => {
   it('completes command names, option names, and values from the bot’s autocomplete', async () => {
-    const { PlaygroundSession } = await import('../../src/emulator/playground/session.js');
+    const { PlaygroundSession } = await import('../../src/playground/session.js');
     const session = await PlaygroundSession.start();
     try {
       expect((await session.complete('/exc')).items).toEqual(['/excerpt']);
