@@ -20,7 +20,7 @@ import { RETENTION_MS, seededRandom, shippedCorpus } from '../test/helpers/conte
  */
 const { corpus, search } = await shippedCorpus();
 const poster: Poster = {
-  post: async () => String(Math.floor(Math.random() * 1e15)),
+  post: async () => ({ id: String(Math.floor(Math.random() * 1e15)), pollAnswerIds: [] }),
   edit: async () => undefined,
   endPoll: async () => undefined,
   pollVoters: async () => [],

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { defineCommand } from '../src/command.js';
 import { option } from '../src/command-options.js';
+import { UserError } from '../src/core/errors.js';
 import { exportServer } from '../src/core/polls/export.js';
 import { sessionsDone } from '../src/core/progress.js';
 import { exportReply } from '../src/core/replies/data.js';
+import { fitToUploadLimit } from '../src/core/uploads.js';
 import { serverPolls } from '../src/state/index.js';
 
 export default defineCommand({
@@ -45,7 +47,7 @@ export default defineCommand({
     });
     const stamp = ctx.now.toISOString().slice(0, 10);
     const encode = (text: string) => new TextEncoder().encode(text);
-    return exportReply(
+    const fitted = fitToUploadLimit(
       [
         {
           name: `crux-votes-${stamp}.csv`,
@@ -58,8 +60,9 @@ export default defineCommand({
           description: 'Polls, answers and reading progress',
         },
       ],
-      files.votes,
-      pseudonyms,
+      ctx.attachmentSizeLimit,
     );
+    if (fitted.kind === 'too-large') throw new UserError(fitted.note);
+    return exportReply(fitted.files, files.votes, pseudonyms, fitted.note);
   },
 });

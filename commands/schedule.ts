@@ -14,7 +14,9 @@ import {
   scheduleView,
   setupReply,
   showScheduleReply,
+  unreachablePingWarning,
   weeklyPollsSentence,
+  withWarning,
 } from '../src/core/replies/schedule.js';
 import { notice, type Reply } from '../src/core/reply.js';
 import {
@@ -295,11 +297,19 @@ async function setup(args: SetupArgs, ctx: CommandContext): Promise<Reply> {
     total,
     ctx.now,
   );
+  const pingWarning = args.ping
+    ? unreachablePingWarning(
+        args.ping,
+        ctx.roleMentionable(args.ping),
+        ctx.botPermissionsIn(channelId),
+        `in <#${channelId}>`,
+      )
+    : undefined;
   return ctx.state.guilds.change(ctx.guildId, (record) => {
     const schedule = record.schedule ? rescheduleWith(record.schedule, fresh, total, ctx.now) : fresh;
     return {
       record: { ...record, schedule },
-      result: setupReply(ctx.corpus, schedule, record.schedule !== null),
+      result: withWarning(setupReply(ctx.corpus, schedule, record.schedule !== null), pingWarning),
     };
   });
 }
@@ -312,7 +322,11 @@ async function setFacilitator(roleId: string | undefined, ctx: CommandContext): 
   const what = roleId
     ? `Members with the <@&${roleId}> role can now manage the reading schedule and mark progress, as can members with Manage Server.`
     : 'The facilitator role is cleared: only members with Manage Server can manage the schedule.';
-  return schedule ? changedReply(ctx.corpus, schedule, what) : { content: what };
+  // Problems with the schedule are reported by pinging this role, wherever I can post.
+  const warning = roleId
+    ? unreachablePingWarning(roleId, ctx.roleMentionable(roleId), ctx.permissions.bot, 'in this server')
+    : undefined;
+  return withWarning(schedule ? changedReply(ctx.corpus, schedule, what) : { content: what }, warning);
 }
 
 function missingPermissions(granted: ReadonlySet<string> | undefined): string[] {

@@ -40,6 +40,10 @@ export interface CommandContext {
   readonly botPermissionsIn: (channelId: string) => ReadonlySet<string> | undefined;
   /** Whether a channel id is a text channel of this server (options can carry stale or forged ids). */
   readonly isServerTextChannel: (channelId: string) => boolean;
+  /** The largest file Discord accepts in an answer here, in bytes (`attachment_size_limit`). */
+  readonly attachmentSizeLimit: number;
+  /** Whether a role of this server is mentionable; undefined when the role is unknown. */
+  readonly roleMentionable: (roleId: string) => boolean | undefined;
   readonly corpus: Corpus;
   readonly search: CorpusSearch;
   readonly state: State;

@@ -59,10 +59,14 @@ export interface DispatchDeps {
   readonly rest: REST;
 }
 
-/** Discord wants an answer within 3 s; past this, the dispatcher acknowledges first and answers after. */
-const DEFER_AFTER_MS = 2000;
-/** Autocomplete cannot be deferred; an answer later than this is dropped. */
-const AUTOCOMPLETE_BUDGET_MS = 2500;
+/**
+ * Discord wants an acknowledgement within 3 s of sending the interaction, and the network takes its share
+ * of that on the way in (the gateway) and out (the callback): with a few hundred milliseconds each way,
+ * acknowledging after 1.5 s of work leaves room. Past this, the dispatcher acknowledges first.
+ */
+const DEFER_AFTER_MS = 1500;
+/** Autocomplete cannot be deferred; an answer later than this is dropped (same network margin). */
+const AUTOCOMPLETE_BUDGET_MS = 1500;
 
 const OLDER_VERSION = notice(
   'This button is from an older version of Crux. Run the command again for a fresh one.',
@@ -100,6 +104,8 @@ export function createDispatcher(deps: DispatchDeps): {
       const me = interaction.guild?.members.me;
       return channel && me ? new Set(channel.permissionsFor(me).toArray()) : undefined;
     },
+    roleMentionable: (roleId) => interaction.guild?.roles.cache.get(roleId)?.mentionable,
+    attachmentSizeLimit: interaction.attachmentSizeLimit,
     isServerTextChannel: (channelId) => {
       // Resolved options can add another server's channel to this server's cache: check whose it is.
       const channel = interaction.guild?.channels.cache.get(channelId);

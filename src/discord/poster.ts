@@ -10,7 +10,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import type { Reply } from '../core/reply.js';
-import { PostError, type Poster } from '../jobs/poster.js';
+import { PostError, type Posted, type Poster } from '../jobs/poster.js';
 import type { Logger } from '../logger.js';
 import { DISCORD_CODES } from './codes.js';
 import { renderApiMessage } from './render.js';
@@ -19,17 +19,19 @@ import { startThread } from './threads.js';
 /** Discord's largest page of poll voters. */
 const VOTERS_PAGE = 100;
 
-const MessageSchema = z.looseObject({
+/** The parts of a message Discord returns that the poster reads. */
+const CreatedSchema = z.looseObject({
   id: z.string(),
   content: z.string(),
   author: z.looseObject({ id: z.string() }),
+  embeds: z.array(z.unknown()).default([]),
+  poll: z.looseObject({ answers: z.array(z.looseObject({ answer_id: z.number() })) }).optional(),
   components: z
     .array(
       z.looseObject({ components: z.array(z.looseObject({ custom_id: z.string().optional() })).optional() }),
     )
     .optional(),
 });
-const Created = z.looseObject({ id: z.string() });
 const Voters = z.looseObject({ users: z.array(z.looseObject({ id: z.string() })) });
 
 /**
@@ -48,12 +50,21 @@ export class DiscordPoster implements Poster {
     this.#logger = logger;
   }
 
-  async post(channelId: string, reply: Reply): Promise<string> {
+  async post(channelId: string, reply: Reply): Promise<Posted> {
+    const embedded = (reply.embeds ?? []).length > 0;
+    // Without Embed Links, Discord would post the text and silently drop the embeds (the readings, the
+    // excerpt, the crux): a refusal to fix, not a post to record.
+    if (embedded) this.#requirePermissions(channelId, [PermissionFlagsBits.EmbedLinks], 'Embed Links');
     const { body, files } = renderApiMessage(reply, SnowflakeUtil.generate().toString());
-    const created = await this.#call(() =>
-      this.#rest.post(Routes.channelMessages(channelId), { body, files }),
+    const created = CreatedSchema.parse(
+      await this.#call(() => this.#rest.post(Routes.channelMessages(channelId), { body, files })),
     );
-    return Created.parse(created).id;
+    if (embedded && created.embeds.length === 0) {
+      // The permission changed after the bot last heard of it: take the bare post back.
+      await this.#rest.delete(Routes.channelMessage(channelId, created.id)).catch(() => undefined);
+      throw new PostError('no-permission', 'Discord dropped the embeds: Embed Links is missing');
+    }
+    return posted(created);
   }
 
   async openThread(channelId: string, messageId: string, name: string, starter: Reply): Promise<string> {
@@ -72,23 +83,27 @@ export class DiscordPoster implements Poster {
     }
   }
 
-  async findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined> {
+  async findPosted(channelId: string, marker: string, after: Date): Promise<Posted | undefined> {
+    // Without Read Message History Discord lists no messages at all (200 with []): an empty list would
+    // then mean "cannot tell", and taking it for "not posted" would post twice.
+    this.#requirePermissions(channelId, [PermissionFlagsBits.ReadMessageHistory], 'Read Message History');
     const query = new URLSearchParams({
       limit: '100',
       after: SnowflakeUtil.generate({ timestamp: after }).toString(),
     });
     const messages = z
-      .array(MessageSchema)
+      .array(CreatedSchema)
       .parse(await this.#call(() => this.#rest.get(Routes.channelMessages(channelId), { query })));
     const me = this.#client.user?.id;
-    return messages.find(
+    const found = messages.find(
       (message) =>
         message.author.id === me &&
         (message.content.includes(marker) ||
           (message.components ?? []).some((row) =>
             (row.components ?? []).some((c) => c.custom_id === marker),
           )),
-    )?.id;
+    );
+    return found ? posted(found) : undefined;
   }
 
   async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
@@ -145,6 +160,18 @@ export class DiscordPoster implements Poster {
     return true;
   }
 
+  /**
+   * Refuses (`PostError` 'no-permission') when the gateway's view of the channel says the bot lacks a
+   * permission. A channel the client has not cached is let through: Discord itself will answer.
+   */
+  #requirePermissions(channelId: string, needed: readonly bigint[], what: string): void {
+    const channel = this.#client.channels.cache.get(channelId);
+    if (!channel || !('guild' in channel) || !channel.guild.members.me) return;
+    const permissions = channel.permissionsFor(channel.guild.members.me);
+    if (permissions && !permissions.has(needed))
+      throw new PostError('no-permission', `missing ${what} in the channel`);
+  }
+
   /** Runs a REST call, turning Discord's refusals into `PostError`s. */
   async #call<T>(request: () => Promise<T>): Promise<T> {
     try {
@@ -153,6 +180,10 @@ export class DiscordPoster implements Poster {
       throw asPostError(error);
     }
   }
+}
+
+function posted(message: z.infer<typeof CreatedSchema>): Posted {
+  return { id: message.id, pollAnswerIds: message.poll?.answers.map((answer) => answer.answer_id) ?? [] };
 }
 
 function position(channel: GuildBasedChannel): number {

@@ -58,7 +58,7 @@ export async function postSession(guildId: string, number: number, deps: JobDeps
   );
   let messageId: string;
   try {
-    messageId = await poster.post(settings.channelId, kickoff);
+    messageId = (await poster.post(settings.channelId, kickoff)).id;
   } catch (error) {
     // Discord refused: nothing was posted, so the claim is released and the session can be posted later.
     if (error instanceof PostError) await changeSchedule(guildId, deps, (s) => releaseClaim(s, number));
@@ -145,7 +145,7 @@ export async function recoverSession(
   );
   if (found) {
     deps.logger.info({ guildId, session: number }, 'recovered a session posted before a crash');
-    await recordPosted(guildId, number, found, deps);
+    await recordPosted(guildId, number, found.id, deps);
     await openSessionThread(guildId, number, deps);
     return undefined;
   }

@@ -4,9 +4,9 @@ import {
   beginClose,
   claimResults,
   cruxOfPoll,
+  nativeAnswerIds,
   type PollProblem,
   type PollRecord,
-  pollChoices,
   reconcileNative,
 } from '../core/polls/model.js';
 import { movement } from '../core/polls/positions.js';
@@ -112,12 +112,19 @@ async function announce(
     // settled. A refusal means there is nothing to find there; anything else (a 5xx) is retried later, since
     // posting without knowing could post the results twice.
     if (!isSettled(earlier.claim, clock())) return { kind: 'in-progress', until: settlesAt(earlier.claim) };
-    messageId = await poster
-      .findPosted(poll.channelId, resultsMarkerId(poll.id), searchFrom(earlier.claim))
-      .catch((error: unknown) => {
-        if (error instanceof PostError) return undefined;
-        throw error;
-      });
+    try {
+      messageId = (
+        await poster.findPosted(poll.channelId, resultsMarkerId(poll.id), searchFrom(earlier.claim))
+      )?.id;
+    } catch (error) {
+      if (!(error instanceof PostError)) throw error;
+      // It cannot tell whether the results landed: posting again could show them twice, so the poll is
+      // closed with the problem and the facilitators told (`/poll results` shows the result).
+      problem = problemOf(error);
+      const closed = await finishPoll(deps, poll.guildId, poll.id, undefined, problem);
+      await tellPollProblem(deps, closed, problem);
+      return { kind: 'closed', poll: closed, problem };
+    }
   }
   if (!messageId) {
     // Claimed (or the claim refreshed) for this attempt, so a recovery racing it waits for it to settle;
@@ -156,10 +163,12 @@ async function announce(
       return undefined;
     });
     try {
-      messageId = await poster.post(
-        poll.channelId,
-        resultsReply({ ...poll, status: 'closed' }, crux, final, chart, moved),
-      );
+      messageId = (
+        await poster.post(
+          poll.channelId,
+          resultsReply({ ...poll, status: 'closed' }, crux, final, chart, moved),
+        )
+      ).id;
     } catch (error) {
       if (!(error instanceof PostError)) {
         // Unanswered (a 5xx, a timeout): the post may have landed. The claim stands; once it settles the
@@ -191,7 +200,7 @@ async function countNative(
     await poster.endPoll(poll.channelId, messageId);
     const crux = cruxOfPoll(deps.corpus, poll);
     const voters = new Map<number, string[]>();
-    for (let answer = 1; answer <= pollChoices(crux).length; answer++)
+    for (const answer of nativeAnswerIds(poll, crux))
       voters.set(answer, await poster.pollVoters(poll.channelId, messageId, answer));
     await state.polls.change(poll.guildId, poll.id, (current) => ({
       record: reconcileNative(current, crux, voters, clock()),

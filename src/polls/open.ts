@@ -12,7 +12,7 @@ import {
 import { tally } from '../core/polls/tally.js';
 import { pollMessage, pollMessageMarker } from '../core/replies/poll.js';
 import type { BaseDeps } from '../jobs/deps.js';
-import { PostError } from '../jobs/poster.js';
+import { PostError, type Posted } from '../jobs/poster.js';
 import type { GuildRecord } from '../state/index.js';
 import { dropSummary, finishPoll, problemOf, syncSummary, tellPollProblem } from './records.js';
 
@@ -76,22 +76,23 @@ export async function openPoll(
 /** Posts a recorded poll's message and records it; on a refusal the poll is closed with the problem. */
 async function post(deps: BaseDeps, poll: PollRecord): Promise<PollRecord> {
   const crux = cruxOfPoll(deps.corpus, poll);
-  let messageId: string;
+  let posted: Posted;
   try {
-    messageId = await deps.poster.post(poll.channelId, pollMessage(poll, crux, tally(crux, [])));
+    posted = await deps.poster.post(poll.channelId, pollMessage(poll, crux, tally(crux, [])));
   } catch (error) {
     if (error instanceof PostError) {
       await finishPoll(deps, poll.guildId, poll.id, undefined, problemOf(error));
     }
     throw error;
   }
-  return recordMessage(deps, poll, messageId);
+  return recordMessage(deps, poll, posted);
 }
 
-async function recordMessage(deps: BaseDeps, poll: PollRecord, messageId: string): Promise<PollRecord> {
+async function recordMessage(deps: BaseDeps, poll: PollRecord, posted: Posted): Promise<PollRecord> {
   const { state } = deps;
+  const messageId = posted.id;
   const opened = await state.polls.change(poll.guildId, poll.id, (current) => {
-    const next = recordOpened(current, messageId);
+    const next = recordOpened(current, messageId, posted.pollAnswerIds);
     return { record: next, result: next };
   });
   // Indexed once the poll knows its message, so deleting the poll always finds the index too. A vote
@@ -119,12 +120,18 @@ export async function recoverOpening(
   if (poll.status !== 'opening') return void (await syncSummary(deps, poll));
   const claim = poll.claim ?? { firstAt: poll.createdAt, at: poll.createdAt };
   if (!isSettled(claim, clock())) return settlesAt(claim);
-  const found = await poster
-    .findPosted(poll.channelId, pollMessageMarker(poll), searchFrom(claim))
-    .catch((error: unknown) => {
-      if (error instanceof PostError) return undefined;
-      throw error;
-    });
+  let found: Posted | undefined;
+  try {
+    found = await poster.findPosted(poll.channelId, pollMessageMarker(poll), searchFrom(claim));
+  } catch (error) {
+    if (!(error instanceof PostError)) throw error;
+    // It cannot tell whether the message landed (the channel is gone, or its history cannot be read):
+    // posting again could show the poll twice, so the poll ends here and the facilitators are told.
+    const problem = problemOf(error);
+    const closed = await finishPoll(deps, guildId, pollId, undefined, problem);
+    await tellPollProblem(deps, closed, problem);
+    return undefined;
+  }
   if (found) {
     logger.info({ guildId, pollId }, 'recovered a poll posted before a crash');
     await recordMessage(deps, poll, found);

@@ -1,8 +1,8 @@
 import {
   castVote,
+  choiceOfAnswer,
   cruxOfPoll,
   type PollRecord,
-  pollChoices,
   setCredence,
   type VoteOutcome,
 } from '../core/polls/model.js';
@@ -85,14 +85,14 @@ export class Polls {
     return result;
   }
 
-  /** A vote added or removed on a native poll, from Discord's events (answer ids start at 1). */
+  /** A vote added or removed on a native poll, from Discord's events (by Discord's answer id). */
   async nativeVote(messageId: string, userId: string, answerId: number, added: boolean): Promise<void> {
     const { state, clock, corpus } = this.#deps;
     const ref = await state.polls.byMessage(messageId);
     if (!ref) return;
     await state.polls.change(ref.guildId, ref.pollId, (poll) => {
       const crux = cruxOfPoll(corpus, poll);
-      const choice = pollChoices(crux)[answerId - 1]?.id;
+      const choice = choiceOfAnswer(poll, crux, answerId);
       if (!choice || poll.style !== 'native') return { record: poll, result: undefined };
       if (!added && poll.ballots[userId]?.choice !== choice) return { record: poll, result: undefined };
       return { record: castVote(poll, crux, userId, added ? choice : null, clock()).poll, result: undefined };

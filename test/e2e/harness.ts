@@ -6,7 +6,13 @@ import { commands } from '../../commands/index.js';
 import { type Bot, startBot } from '../../src/app.js';
 import type { CommandModule } from '../../src/command.js';
 import { loadConfig } from '../../src/config.js';
-import { type Emulator, type GuildHandle, type Member, startEmulator } from '../../src/emulator/index.js';
+import {
+  type Emulator,
+  type EmulatorOptions,
+  type GuildHandle,
+  type Member,
+  startEmulator,
+} from '../../src/emulator/index.js';
 import { createLogger, type Logger, silentLogger } from '../../src/logger.js';
 import { seededRandom } from '../helpers/context.js';
 
@@ -88,12 +94,14 @@ export async function startWorld(
     readonly extraCommands?: readonly CommandModule[];
     readonly start?: string;
     readonly logger?: Logger;
+    /** The emulator's settings beyond the clock (latency, limits). */
+    readonly emulator?: Omit<EmulatorOptions, 'now'>;
   } = {},
 ): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'crux-e2e-'));
   const keyvUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
   const clock = testClock(options.start);
-  const discord = await startEmulator({ now: () => clock.now().getTime() });
+  const discord = await startEmulator({ ...options.emulator, now: () => clock.now().getTime() });
   const guild = discord.addGuild({ name: 'Reading Group', channels: ['reading', 'general'] });
   const ada = guild.addMember('ada', { permissions: ['ManageGuild'] });
   const bo = guild.addMember('bo');

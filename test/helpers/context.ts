@@ -83,6 +83,8 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
     permissions: { member: new Set(EVERYDAY_PERMISSIONS), bot: new Set(EVERYDAY_PERMISSIONS) },
     memberRoles: [],
     botPermissionsIn: () => new Set(EVERYDAY_PERMISSIONS),
+    roleMentionable: () => true,
+    attachmentSizeLimit: 10 * 1024 * 1024,
     isServerTextChannel: () => true,
     corpus,
     search,

@@ -1,5 +1,5 @@
 import type { Reply } from '../../src/core/reply.js';
-import { PostError, type Poster } from '../../src/jobs/poster.js';
+import { PostError, type Posted, type Poster } from '../../src/jobs/poster.js';
 
 type Method = 'post' | 'edit' | 'openThread' | 'findPosted' | 'notifyFacilitators' | 'endPoll' | 'pollVoters';
 
@@ -71,7 +71,7 @@ export class FakePoster implements Poster {
     return this.posts.map((p) => p.reply).filter((r) => JSON.stringify([r.content, r.embeds]).includes(text));
   }
 
-  async post(channelId: string, reply: Reply): Promise<string> {
+  async post(channelId: string, reply: Reply): Promise<Posted> {
     const held = this.#held;
     if (held) {
       this.#held = undefined;
@@ -79,14 +79,14 @@ export class FakePoster implements Poster {
       void held.landed.then(() =>
         this.posts.push({ channelId, reply, id: String(this.#nextId++), at: this.#clock().getTime() }),
       );
-      return new Promise<string>(() => undefined);
+      return new Promise<Posted>(() => undefined);
     }
     const failure = this.#take('post');
     if (failure && !failure.landed) throw failure.error;
     const id = String(this.#nextId++);
     this.posts.push({ channelId, reply, id, at: this.#clock().getTime() });
     if (failure) throw failure.error;
-    return id;
+    return posted(id, reply);
   }
 
   async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
@@ -120,16 +120,17 @@ export class FakePoster implements Poster {
     return messageId;
   }
 
-  async findPosted(channelId: string, marker: string, after: Date): Promise<string | undefined> {
+  async findPosted(channelId: string, marker: string, after: Date): Promise<Posted | undefined> {
     const failure = this.#take('findPosted');
     if (failure) throw failure.error;
-    return this.posts.find(
+    const found = this.posts.find(
       (p) =>
         p.channelId === channelId &&
         p.at >= after.getTime() &&
         ((p.reply.content ?? '').includes(marker) ||
           (p.reply.components ?? []).some((row) => row.some((c) => c.customId === marker))),
-    )?.id;
+    );
+    return found ? posted(found.id, found.reply) : undefined;
   }
 
   inGuild(): boolean {
@@ -146,4 +147,9 @@ export class FakePoster implements Poster {
   #take(method: Method): Failure | undefined {
     return this.#failures.get(method)?.shift();
   }
+}
+
+/** What Discord makes of a post here: native poll answers numbered 1, 2, 3… as Discord does today. */
+function posted(id: string, reply: Reply): Posted {
+  return { id, pollAnswerIds: (reply.poll?.answers ?? []).map((_, index) => index + 1) };
 }

@@ -123,10 +123,33 @@ export function pollChoices(crux: Crux): { readonly id: string; readonly label: 
 }
 
 /** The poll's message is posted: it takes votes from now on. */
-export function recordOpened(poll: PollRecord, messageId: string): PollRecord {
+export function recordOpened(
+  poll: PollRecord,
+  messageId: string,
+  answerIds: readonly number[] = [],
+): PollRecord {
   if (poll.status !== 'opening') return poll;
   const { claim: _posted, ...rest } = poll;
-  return { ...rest, status: 'open', messageId };
+  return {
+    ...rest,
+    status: 'open',
+    messageId,
+    ...(poll.style === 'native' && answerIds.length > 0 ? { answerIds } : {}),
+  };
+}
+
+/**
+ * A native poll's answer ids in the order of its choices: as Discord gave them, or, for a poll recorded
+ * before they were kept, 1, 2, 3… (what Discord gave then).
+ */
+export function nativeAnswerIds(poll: PollRecord, crux: Crux): readonly number[] {
+  return poll.answerIds ?? pollChoices(crux).map((_, index) => index + 1);
+}
+
+/** The choice a native poll's answer id stands for. */
+export function choiceOfAnswer(poll: PollRecord, crux: Crux, answerId: number): string | undefined {
+  const index = nativeAnswerIds(poll, crux).indexOf(answerId);
+  return index < 0 ? undefined : pollChoices(crux)[index]?.id;
 }
 
 /** What happened to a member's vote. */
@@ -195,8 +218,8 @@ export function setCredence(
 }
 
 /**
- * Replaces the ballots of a native poll with Discord's final voter lists (answer ids are 1-based positions
- * in `pollChoices`), keeping when each member first voted where it is known.
+ * Replaces the ballots of a native poll with Discord's final voter lists (by answer id, see
+ * `nativeAnswerIds`), keeping when each member first voted where it is known.
  */
 export function reconcileNative(
   poll: PollRecord,
@@ -204,11 +227,10 @@ export function reconcileNative(
   votersByAnswer: ReadonlyMap<number, readonly string[]>,
   now: Date,
 ): PollRecord {
-  const choices = pollChoices(crux);
   const forgotten = new Set(poll.forgotten ?? []);
   const ballots: Record<string, Ballot> = {};
   for (const [answerId, voters] of votersByAnswer) {
-    const choice = choices[answerId - 1]?.id;
+    const choice = choiceOfAnswer(poll, crux, answerId);
     if (!choice) continue;
     for (const userId of voters) {
       if (forgotten.has(userId)) continue;

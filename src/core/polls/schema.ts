@@ -56,6 +56,11 @@ export const PollRecordSchema = z
     /** While 'opening': the post of its message (claims.ts). */
     claim: ClaimSchema.optional(),
     messageId: z.string().optional(),
+    /**
+     * A native poll's answer ids as Discord gave them, in the order of `pollChoices`. Discord says not to
+     * assume they are 1, 2, 3… (resources/poll.mdx); polls recorded before this was kept used those.
+     */
+    answerIds: z.array(z.number().int()).readonly().optional(),
     ballots: z.record(z.string(), BallotSchema).readonly(),
     closedAt: z.number().optional(),
     /** Who closed it: a member id, or null at its deadline. */

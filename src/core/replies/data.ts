@@ -10,13 +10,19 @@ export const dataDeleteConfirm = defineComponent(DATA_COMMAND, 'delete-confirm',
 export const dataDeleteCancel = defineComponent(DATA_COMMAND, 'delete-cancel', {});
 
 /** /export: the files, privately, with what they hold. */
-export function exportReply(files: readonly Attachment[], votes: number, pseudonyms: boolean): Reply {
+export function exportReply(
+  files: readonly Attachment[],
+  votes: number,
+  pseudonyms: boolean,
+  sizeNote?: string,
+): Reply {
   return {
     content: [
       `The server’s polls, ${votes} answer${votes === 1 ? '' : 's'} and reading progress: one row per answer in the CSV, everything in the JSON.`,
       pseudonyms
         ? 'Members appear as pseudonyms that stay the same across this server’s exports; ask for **member_ids** to get Discord ids instead.'
         : 'Members appear by their Discord ids: share these files with care.',
+      ...(sizeNote ? [sizeNote] : []),
     ].join('\n'),
     files,
     ephemeral: true,

@@ -168,3 +168,23 @@ export function notFacilitatorReply(facilitatorRoleId: string | null): Reply {
     `Only facilitators can do that: members with the **Manage Server** permission${facilitatorRoleId ? ` or the <@&${facilitatorRoleId}> role` : ''}. Ask one of them${facilitatorRoleId ? '' : ', or ask an admin to set a facilitator role with `/schedule facilitator`'}.`,
   );
 }
+
+/**
+ * Whether a ping of `roleId` will notify its members: only if the role is mentionable or the bot has Mention
+ * Everyone where it posts (Discord's "Allowed Mentions Object"); otherwise the ping is shown and notifies
+ * nobody. Returns what to change, or undefined when the ping works or cannot be judged.
+ */
+export function unreachablePingWarning(
+  roleId: string,
+  mentionable: boolean | undefined,
+  botPermissions: ReadonlySet<string> | undefined,
+  where: string,
+): string | undefined {
+  if (mentionable !== false || botPermissions?.has('MentionEveryone') !== false) return undefined;
+  return `⚠️ <@&${roleId}> cannot be pinged by me, so that ping would notify nobody. Either turn on **Allow anyone to @mention this role** for it (Server Settings → Roles), or give me **Mention Everyone** ${where}. I only ever ping the roles you choose here.`;
+}
+
+/** A reply with a warning added at its end. */
+export function withWarning(reply: Reply, warning: string | undefined): Reply {
+  return warning ? { ...reply, content: [reply.content, warning].filter(Boolean).join('\n') } : reply;
+}
