@@ -23,7 +23,7 @@ const faults: Record<string, (discord: Emulator, posts: string, matching: string
     discord.faults.serverErrorAfter(posts, { times: 6, matching }),
   'two 429s': (discord, posts, matching) =>
     discord.faults.rateLimit(posts, { retryAfterSeconds: 0.2, times: 2, matching }),
-  'a slow answer (3 s)': (discord, posts, matching) => discord.faults.slow(posts, 3000, { matching }),
+  'a slow answer (1.5 s)': (discord, posts, matching) => discord.faults.slow(posts, 1500, { matching }),
 };
 
 let servers = 0;
