@@ -1,25 +1,31 @@
 import { type PollRecord, withoutMember } from '../core/polls/model.js';
 import { CheckIns } from './checkins.js';
 import { type GuildRecord, GuildStore } from './guilds.js';
+import type { Locks } from './locks.js';
 import { PollStore } from './polls.js';
 import { StoreFactory } from './stores.js';
-import { WakeUps } from './wakeups.js';
+import type { WakeUpIndex } from './wakeups.js';
 
 export { CheckIns } from './checkins.js';
 export type { Change, GuildRecord, RotationList } from './guilds.js';
 export { GuildStore } from './guilds.js';
+export type { Locks } from './locks.js';
 export type { PollRef } from './polls.js';
 export { PollStore } from './polls.js';
 export { SUPPORTED_STORE_SCHEMES, storeUrlProblem } from './stores.js';
 export { StorageError, StorageTimeoutError } from './timeout.js';
 export { StoredRecordError } from './versioned.js';
-export type { WakeUp } from './wakeups.js';
+export type { WakeUp, WakeUpIndex } from './wakeups.js';
 export { WakeUps } from './wakeups.js';
 
 /** Every store the bot uses, opened from one `KEYV_URL`. */
 export interface State {
   readonly guilds: GuildStore;
-  readonly wakeUps: WakeUps;
+  readonly wakeUps: WakeUpIndex;
+  /** Leases every process on this store sees (this process's own on SQLite and memory). */
+  readonly locks: Locks;
+  /** Whether several processes may share this store (Redis, PostgreSQL). */
+  readonly shared: boolean;
   readonly checkIns: CheckIns;
   readonly polls: PollStore;
   /** Reads once from the store, so an unreachable KEYV_URL is reported at start instead of on first use. */
@@ -94,7 +100,7 @@ export interface StateOptions {
 /** Opens the bot's state. Storage errors are reported to `onError` and thrown to the caller. */
 export function openState(url: string, onError: (error: unknown) => void, options: StateOptions = {}): State {
   const stores = new StoreFactory(url, onError);
-  const wakeUps = new WakeUps(stores.open('wakeups'));
+  const wakeUps = stores.wakeUps();
   const { wakeAt } = options;
   const guilds = new GuildStore(stores.open('guilds'), {
     ...(wakeAt
@@ -109,6 +115,8 @@ export function openState(url: string, onError: (error: unknown) => void, option
   return {
     guilds,
     wakeUps,
+    locks: stores.locks(),
+    shared: stores.shared,
     checkIns: new CheckIns(stores.open('checkins')),
     polls: new PollStore({ polls: stores.open('polls'), messages: stores.open('poll-messages') }),
     async check() {

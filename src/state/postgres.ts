@@ -23,6 +23,31 @@ export function postgresPool(uri: string, onError: (error: unknown) => void): pg
 
 const UniqueViolation = z.object({ code: z.literal('23505') });
 
+/** Whether PostgreSQL refused a write because the row exists (two processes creating one thing at once). */
+export function isUniqueViolation(error: unknown): boolean {
+  return UniqueViolation.safeParse(error).success;
+}
+
+/**
+ * Runs `ddl` (CREATE … IF NOT EXISTS) once, before the first query that needs it: the returned function
+ * resolves once it has. A failure is forgotten, so the next call tries again; two processes creating one
+ * table at once is no failure (the loser's unique violation means it exists).
+ */
+export function createOnce(pool: pg.Pool, ddl: string): () => Promise<void> {
+  let created: Promise<void> | undefined;
+  return () => {
+    created ??= pool.query(ddl).then(
+      () => undefined,
+      (error: unknown) => {
+        if (isUniqueViolation(error)) return;
+        created = undefined;
+        throw error;
+      },
+    );
+    return created;
+  };
+}
+
 /**
  * Keyv's store on PostgreSQL, over a pool Crux owns (see `postgresPool`). The table is the one
  * @keyv/postgres uses, so data written by earlier versions of Crux reads the same.
@@ -32,27 +57,16 @@ export class PostgresStore extends EventEmitter {
   readonly opts = { dialect: 'postgres' };
   namespace?: string;
   readonly #pool: pg.Pool;
-  /** The table, made once; forgotten when making it failed, so the next query tries again. */
-  #table: Promise<void> | undefined;
+  /** Makes the table, once. */
+  readonly #ensureTable: () => Promise<void>;
 
   constructor(pool: pg.Pool) {
     super();
     this.#pool = pool;
-  }
-
-  #ensureTable(): Promise<void> {
-    this.#table ??= this.#pool
-      .query('CREATE TABLE IF NOT EXISTS public.keyv (key VARCHAR(255) PRIMARY KEY, value TEXT)')
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          // Two processes creating the table at once: one wins, the other sees it exists.
-          if (UniqueViolation.safeParse(error).success) return;
-          this.#table = undefined;
-          throw error;
-        },
-      );
-    return this.#table;
+    this.#ensureTable = createOnce(
+      pool,
+      'CREATE TABLE IF NOT EXISTS public.keyv (key VARCHAR(255) PRIMARY KEY, value TEXT)',
+    );
   }
 
   async #query(sql: string, values: unknown[]): Promise<{ key: string; value: string }[]> {
@@ -77,6 +91,32 @@ export class PostgresStore extends EventEmitter {
       'INSERT INTO public.keyv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       [key, value],
     );
+  }
+
+  /**
+   * Writes `next` (deletes, for undefined) only if the row still holds `expected` (undefined: no row), in
+   * one statement, so two processes cannot both win. False when the row had changed.
+   */
+  async swap(key: string, expected: string | undefined, next: string | undefined): Promise<boolean> {
+    if (expected === undefined) {
+      if (next === undefined) return (await this.get(key)) === undefined;
+      const rows = await this.#query(
+        'INSERT INTO public.keyv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key, value',
+        [key, next],
+      );
+      return rows.length === 1;
+    }
+    const rows =
+      next === undefined
+        ? await this.#query('DELETE FROM public.keyv WHERE key = $1 AND value = $2 RETURNING key, value', [
+            key,
+            expected,
+          ])
+        : await this.#query(
+            'UPDATE public.keyv SET value = $3 WHERE key = $1 AND value = $2 RETURNING key, value',
+            [key, expected, next],
+          );
+    return rows.length === 1;
   }
 
   async delete(key: string): Promise<boolean> {

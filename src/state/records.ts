@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Keyv from 'keyv';
-import { storeCall } from './timeout.js';
+import { AtomicKeyv } from './atomic.js';
+import { StorageError, storeCall } from './timeout.js';
 
 /**
  * The one way state is changed: read-modify-write of a record under its key, serialized per key, because
@@ -11,8 +13,10 @@ import { storeCall } from './timeout.js';
  * lost. Each change's caller hears back only after the write that contains it succeeded; if that write
  * fails, every change in it fails and nothing of it is stored.
  *
- * Serialization is per process: with several processes, each key must have one owner (the shard that holds
- * the server).
+ * The queue serializes changes within this process. Across processes (on Redis or PostgreSQL, whose store
+ * is an `AtomicKeyv`) a batch is written only if the record is still what the batch read: when another
+ * process wrote it meanwhile, the batch is applied again to the new record. So a change function may run
+ * more than once and must not act outside the record it returns (its result is the last run's).
  */
 
 /** What a change function returns: the record to store (the same object for no change) and a result. */
@@ -51,6 +55,12 @@ export class RecordBusyError extends Error {
 const READ_BATCH = 256;
 const DEFAULT_TIMEOUT_MS = 5000;
 const DELETED = Symbol('deleted');
+/** How often a batch is reapplied when other processes keep writing the record first. */
+const MAX_ATTEMPTS = 50;
+
+type Outcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
 
 export class RecordStore<T> {
   readonly #keyv: Keyv;
@@ -122,35 +132,17 @@ export class RecordStore<T> {
   }
 
   async #commit(key: string, batch: readonly Pending<T>[]): Promise<void> {
-    const { parse, serialize, beforeWrite } = this.#options;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[] = [];
     try {
-      const before = parse(await this.#get(key));
-      let current: T | typeof DELETED = before;
-      for (const pending of batch) {
-        if (pending.fn === null) {
-          current = DELETED;
-          outcomes.push({ ok: true, value: undefined });
-          continue;
+      for (let attempt = 1; ; attempt++) {
+        const written = await this.#attempt(key, batch);
+        outcomes = written.outcomes;
+        if (written.stored) break;
+        if (attempt === MAX_ATTEMPTS) {
+          throw new StorageError(`${this.#options.what} kept changing under another process's writes`);
         }
-        try {
-          const base: T = current === DELETED ? parse(undefined) : current;
-          const { record, result } = pending.fn(base);
-          current = record === base && current === DELETED ? DELETED : record;
-          outcomes.push({ ok: true, value: result });
-        } catch (error) {
-          outcomes.push({ ok: false, error });
-        }
-      }
-      if (current === DELETED) {
-        await storeCall(this.#keyv.delete(key), this.#timeoutMs, `deleting ${this.#options.what}`);
-      } else if (current !== before) {
-        await beforeWrite?.(key, before, current);
-        await storeCall(
-          this.#keyv.set(key, serialize ? serialize(current) : current),
-          this.#timeoutMs,
-          `writing ${this.#options.what}`,
-        );
+        // Apart at random, so two processes that collided do not collide again in step.
+        await sleep(Math.random() * Math.min(attempt, 10));
       }
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -161,6 +153,53 @@ export class RecordStore<T> {
       if (outcome?.ok) pending.resolve(outcome.value);
       else pending.reject(outcome?.error);
     });
+  }
+
+  /** Reads, applies the batch and writes; `stored` is false when another process wrote the record first. */
+  async #attempt(
+    key: string,
+    batch: readonly Pending<T>[],
+  ): Promise<{ readonly stored: boolean; readonly outcomes: Outcome[] }> {
+    const { parse, serialize, beforeWrite, what } = this.#options;
+    const atomic = this.#keyv instanceof AtomicKeyv ? this.#keyv : undefined;
+    const stored = atomic
+      ? await storeCall(atomic.read(key), this.#timeoutMs, `reading ${what}`)
+      : { text: undefined, value: await this.#get(key) };
+    const before = parse(stored?.value);
+    const outcomes: Outcome[] = [];
+    let current: T | typeof DELETED = before;
+    for (const pending of batch) {
+      if (pending.fn === null) {
+        current = DELETED;
+        outcomes.push({ ok: true, value: undefined });
+        continue;
+      }
+      try {
+        const base: T = current === DELETED ? parse(undefined) : current;
+        const { record, result } = pending.fn(base);
+        current = record === base && current === DELETED ? DELETED : record;
+        outcomes.push({ ok: true, value: result });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (current !== DELETED && current === before) return { stored: true, outcomes };
+    if (current !== DELETED) await beforeWrite?.(key, before, current);
+    const value = current === DELETED ? undefined : serialize ? serialize(current) : current;
+    if (atomic) {
+      const swapped = await storeCall(
+        atomic.swap(key, stored?.text, value),
+        this.#timeoutMs,
+        `writing ${what}`,
+      );
+      return { stored: swapped, outcomes };
+    }
+    await storeCall(
+      value === undefined ? this.#keyv.delete(key) : this.#keyv.set(key, value),
+      this.#timeoutMs,
+      `${value === undefined ? 'deleting' : 'writing'} ${what}`,
+    );
+    return { stored: true, outcomes };
   }
 
   #get(key: string): Promise<unknown> {

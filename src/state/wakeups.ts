@@ -2,20 +2,32 @@ import { randomUUID } from 'node:crypto';
 import AsyncLock from 'async-lock';
 import type Keyv from 'keyv';
 import { z } from 'zod';
+import { ownsGuild, type ShardSet } from '../core/shards.js';
 import { storeCall } from './timeout.js';
 
 /**
- * When the scheduler should look at a server again, indexed by hour: a tick reads only the hours since the
+ * When the scheduler should look at each server again. Entries are hints: the server's own record decides
+ * what, if anything, is due (and guarantees each post happens once), so an extra hint is harmless. Each hint
+ * has its own id, and `done` removes exactly the hints a tick handled, so a hint added while the tick ran is
+ * never lost, even for the same instant.
+ */
+export interface WakeUpIndex {
+  /** Asks to be woken for `guildId` at `at`. */
+  add(guildId: string, at: Date): Promise<void>;
+  /** Every hint due at `now` for servers on `shards` (all servers when not given), oldest first. */
+  due(now: Date, shards?: ShardSet): Promise<WakeUp[]>;
+  /** Removes the hints a tick handled. */
+  done(handled: readonly WakeUp[], now: Date): Promise<void>;
+}
+
+/**
+ * The wake-up index on a store one process holds (SQLite, memory), on Keyv, indexed by hour: a tick reads only the hours since the
  * last one it finished (usually one), so its work grows with what is due, not with the number of servers;
  * catching up after a day offline reads 24 hours. Each hour is split into slots by server, so adding a
  * hint rewrites a small list and a thousand servers due in one hour do not make each write longer.
  *
- * Entries are hints: the server's own record decides what, if anything, is due (and guarantees each post
- * happens once), so an extra hint is harmless. Each hint has its own id, and `done` removes exactly the
- * hints a tick handled, so a hint added while the tick ran is never lost, even for the same instant.
- *
- * Writes are serialized within this process only: with several processes, each must own its servers and
- * use its own `owner` (one per shard).
+ * Writes are serialized within this process only, which is all there is on these stores. Redis and
+ * PostgreSQL, which processes share, have their own index (`shared-wakeups.ts`).
  */
 
 const WakeUpSchema = z.object({ id: z.string(), guildId: z.string(), at: z.number() }).readonly();
@@ -36,7 +48,7 @@ const TIMEOUT_MS = 5000;
 const READ_BATCH = 256;
 const CURSOR = 'cursor';
 
-export class WakeUps {
+export class WakeUps implements WakeUpIndex {
   readonly #keyv: Keyv;
   readonly #owner: string;
   readonly #lock = new AsyncLock({ maxPending: 100_000 });
@@ -61,7 +73,7 @@ export class WakeUps {
   }
 
   /** Every hint due at `now`, oldest first. Reads the hours since the oldest one not yet cleared. */
-  async due(now: Date): Promise<WakeUp[]> {
+  async due(now: Date, shards?: ShardSet): Promise<WakeUp[]> {
     const cursor = await this.#cursor();
     if (cursor === undefined) return [];
     const keys: string[] = [];
@@ -69,7 +81,7 @@ export class WakeUps {
       keys.push(...this.#hourKeys(hour));
     return (await this.#readMany(keys))
       .flat()
-      .filter((hint) => hint.at <= now.getTime())
+      .filter((hint) => hint.at <= now.getTime() && (!shards || ownsGuild(shards, hint.guildId)))
       .sort((a, b) => a.at - b.at);
   }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSchedule } from '../../src/core/schedule/plan.js';
 import { wakeAtFor } from '../../src/jobs/sessions.js';
 import { CheckIns, GuildStore, PollStore, WakeUps } from '../../src/state/index.js';
+import { LocalLocks } from '../../src/state/locks.js';
 import { RETENTION_MS } from '../helpers/context.js';
 import { jobHarness } from '../helpers/jobs.js';
 
@@ -52,6 +53,8 @@ describe('Scheduler', () => {
           },
         }),
         wakeUps,
+        locks: new LocalLocks(),
+        shared: false,
         checkIns: new CheckIns(new Keyv()),
         polls: new PollStore({ polls: new Keyv(), messages: new Keyv() }),
         check: async () => undefined,

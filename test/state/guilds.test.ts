@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Keyv from 'keyv';
@@ -13,37 +12,18 @@ import { StorageTimeoutError } from '../../src/state/timeout.js';
 import { StoredRecordError } from '../../src/state/versioned.js';
 import { WakeUps } from '../../src/state/wakeups.js';
 import { first, shippedCorpus } from '../helpers/context.js';
+import { available, newGuildId, POSTGRES_URL, REDIS_URL } from '../helpers/services.js';
 
 const tempDir = mkdtempSync(path.join(tmpdir(), 'crux-state-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
-/** Fresh ids per run, so the shared Redis and PostgreSQL servers never see a previous run's keys. */
-let nextGuild = Date.now() * 1000;
-const newGuildId = () => String(nextGuild++);
-
-/**
- * Redis and PostgreSQL run on every machine of this project, CI included (.ci/run sets
- * CRUX_REQUIRE_SERVICES so their absence fails there); elsewhere their tests are skipped when nothing listens.
- */
-const required = process.env.CRUX_REQUIRE_SERVICES === '1';
-const listening = async (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-const available = {
-  redis: required || (await listening(6379)),
-  postgres: required || (await listening(5432)),
-};
+let nextFile = 0;
 
 const backends: Array<[string, () => string, boolean]> = [
   ['memory', () => 'memory:', true],
-  ['sqlite', () => `sqlite://${path.join(tempDir, `state-${nextGuild}.sqlite`)}`, true],
-  ['redis', () => 'redis://127.0.0.1:6379', available.redis],
-  ['postgres', () => 'postgres://postgres@127.0.0.1:5432/test', available.postgres],
+  ['sqlite', () => `sqlite://${path.join(tempDir, `state-${nextFile++}.sqlite`)}`, true],
+  ['redis', () => REDIS_URL, available.redis],
+  ['postgres', () => POSTGRES_URL, available.postgres],
 ];
 
 describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
