@@ -26,7 +26,7 @@ const poster: Poster = {
   pollVoters: async () => [],
   openThread: async (_channel, messageId) => messageId,
   findPosted: async () => undefined,
-  inGuild: () => true,
+  presence: async () => 'present',
   notifyFacilitators: async () => true,
 };
 const dir = mkdtempSync(path.join(tmpdir(), 'crux-bench-polls-'));

@@ -1,4 +1,5 @@
-import { type Client, Events } from 'discord.js';
+import { type Client, Events, type REST, Routes } from 'discord.js';
+import { z } from 'zod';
 import { commands } from '../commands/index.js';
 import type { CommandModule } from './command.js';
 import type { Config } from './config.js';
@@ -6,6 +7,7 @@ import { loadValidCorpus } from './core/corpus/read.js';
 import type { Corpus } from './core/corpus/types.js';
 import { CommandMentions } from './core/mentions.js';
 import { CorpusSearch } from './core/search.js';
+import { allShards, type ShardSet } from './core/shards.js';
 import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
@@ -19,6 +21,7 @@ import { InteractionLoad } from './load.js';
 import type { Logger } from './logger.js';
 import { Polls } from './polls/service.js';
 import { openState, type State } from './state/index.js';
+import { ShardLeases } from './state/leases.js';
 
 /** What the bot is made of; tests and the playground supply their own clock, randomness and logger. */
 export interface BotOptions {
@@ -29,6 +32,11 @@ export interface BotOptions {
   readonly commands?: readonly CommandModule[];
   /** How often the scheduler looks for due work; 0 for never on its own (tests tick it by hand). */
   readonly tickIntervalMs?: number;
+  /**
+   * Called when another process has taken one of this process's shards (its lease could not be renewed in
+   * time). The bot has already stopped acting by then; the process should exit, to be restarted.
+   */
+  readonly onShardLost?: (shard: number) => void;
 }
 
 /** A running bot. */
@@ -42,6 +50,8 @@ export interface Bot {
   readonly scheduler: Scheduler;
   /** Position polls; `settle()` waits for pending refreshes of poll messages. */
   readonly polls: Polls;
+  /** The shards this process runs, of how many. */
+  readonly shards: ShardSet;
   /** When the scheduler will next have something to do for a server, if anything. */
   nextWake(guildId: string): Promise<Date | undefined>;
   /** Disconnects from Discord and closes the state stores. */
@@ -66,8 +76,35 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await state.close();
     throw error;
   }
-  const client = createClient({ apiUrl: config.apiUrl });
   const rest = boundedRest(config.token, { api: config.apiUrl });
+  let shards: ShardSet;
+  const leases = new ShardLeases(state.locks, { ttlMs: config.shardLeaseMs });
+  let lost = false;
+  // Set once there is something to stop; a lease lost before then only means waiting for it again.
+  let stopActing: () => void = () => undefined;
+  try {
+    shards = await shardsToRun(config, rest);
+    await leases.acquire(shards.ids, {
+      onWait: (waiting) =>
+        logger.warn(
+          { shards: waiting },
+          'waiting for shards another process holds (it is stopping, or its lease will expire)',
+        ),
+      onLost: (shard) => {
+        if (lost) return;
+        lost = true;
+        logger.error({ shard }, 'another process took over a shard of this one; stopping');
+        stopActing();
+        options.onShardLost?.(shard);
+      },
+    });
+  } catch (error) {
+    await leases.release();
+    await state.close();
+    throw error;
+  }
+  logger.info({ shards: shards.ids, shardCount: shards.count }, 'running shards');
+  const client = createClient({ apiUrl: config.apiUrl, shards });
   const mentions = new CommandMentions();
   const load = new InteractionLoad();
   const base = {
@@ -96,7 +133,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     load,
     rest,
   });
-  const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000, load });
+  const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000, load, shards });
+  stopActing = () => {
+    void scheduler.stop();
+    void client.destroy();
+  };
   client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
   listenForEvents(client, jobs);
   const ready = new Promise<void>((resolve) => {
@@ -133,6 +174,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await client.login(config.token);
   } catch (error) {
     await client.destroy();
+    await leases.release();
     await state.close();
     throw error;
   }
@@ -143,12 +185,26 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     ready,
     scheduler,
     polls,
+    shards,
     nextWake: async (guildId) => wakeAt(await state.guilds.read(guildId)),
     async stop() {
       await scheduler.stop();
       polls.stop();
       await client.destroy();
+      // After the client is gone, so the next owner of these shards never overlaps this one.
+      await leases.release();
       await state.close();
     },
   };
 }
+
+/**
+ * The shards this process runs: SHARDS of SHARD_COUNT, or all of the count Discord recommends for the bot
+ * (GET /gateway/bot), as discord.js's `shards: 'auto'` would choose.
+ */
+async function shardsToRun(config: Config, rest: REST): Promise<ShardSet> {
+  const count = config.shardCount ?? GatewayBotSchema.parse(await rest.get(Routes.gatewayBot())).shards;
+  return config.shardIds ? { count, ids: config.shardIds } : allShards(count);
+}
+
+const GatewayBotSchema = z.object({ shards: z.number().int().min(1) });

@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { parseShardList } from './core/shards.js';
 import { storeUrlProblem } from './state/index.js';
 
 /**
@@ -20,6 +21,17 @@ export interface Config {
   readonly apiUrl: string | undefined;
   /** How long a server's data is kept after the bot is removed from it. */
   readonly retentionDays: number;
+  /**
+   * Shards in all (`SHARD_COUNT`), the same for every process; undefined to ask Discord for its
+   * recommendation at start.
+   */
+  readonly shardCount: number | undefined;
+  /** The shards this process runs (`SHARDS`, e.g. `0-3`); undefined for all of them. */
+  readonly shardIds: readonly number[] | undefined;
+  /** How long a dead process keeps its shards before another may take them over. */
+  readonly shardLeaseMs: number;
+  /** Where `/healthz` and `/metrics` listen; both off when no port is set. */
+  readonly health: { readonly port: number; readonly host: string } | undefined;
 }
 
 /** A server's data is kept this long after the bot is removed, in case it is invited back. */
@@ -27,6 +39,9 @@ export const DEFAULT_RETENTION_DAYS = 30;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A process that dies keeps its shards this long before another process takes them over. */
+export const DEFAULT_SHARD_LEASE_SECONDS = 30;
 
 /** The embedded SQLite file used when KEYV_URL is not set (gitignored, outside data/). */
 export const DEFAULT_KEYV_URL = 'sqlite://.crux/state.sqlite';
@@ -113,12 +128,18 @@ export function loadConfig(
     );
   }
 
-  const retention = value('DATA_RETENTION_DAYS') ?? String(DEFAULT_RETENTION_DAYS);
-  const retentionDays = Number(retention);
-  if (!/^\d+$/u.test(retention) || retentionDays < 1 || retentionDays > 365) {
+  const retentionDays = wholeNumberIn(value('DATA_RETENTION_DAYS') ?? String(DEFAULT_RETENTION_DAYS), 1, 365);
+  if (retentionDays === undefined) {
     problems.push(
       `DATA_RETENTION_DAYS must be a whole number of days from 1 to 365 (default ${DEFAULT_RETENTION_DAYS}).`,
     );
+  }
+
+  const sharding = readSharding(value, keyvUrl, problems);
+
+  const healthPort = value('HEALTH_PORT');
+  if (healthPort && wholeNumberIn(healthPort, 1, 65_535) === undefined) {
+    problems.push('HEALTH_PORT must be a TCP port, 1 to 65535, or empty to serve no /healthz or /metrics.');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -129,9 +150,55 @@ export function loadConfig(
     keyvUrl,
     logLevel: logLevel.data ?? 'info',
     apiUrl,
-    retentionDays,
+    retentionDays: retentionDays ?? DEFAULT_RETENTION_DAYS,
+    ...sharding,
+    health: healthPort ? { port: Number(healthPort), host: value('HEALTH_HOST') ?? '127.0.0.1' } : undefined,
   };
 }
+
+/** SHARD_COUNT, SHARDS and SHARD_LEASE_SECONDS, with what is wrong added to `problems`. */
+function readSharding(
+  value: (key: string) => string | undefined,
+  keyvUrl: string,
+  problems: string[],
+): Pick<Config, 'shardCount' | 'shardIds' | 'shardLeaseMs'> {
+  const countText = value('SHARD_COUNT');
+  const count = countText === undefined ? undefined : wholeNumberIn(countText, 1, 100_000);
+  if (countText !== undefined && count === undefined) {
+    problems.push('SHARD_COUNT must be a whole number of shards, 1 or more, the same for every process.');
+  }
+  const idsText = value('SHARDS');
+  let shardIds: readonly number[] | undefined;
+  if (idsText !== undefined) {
+    if (count === undefined) {
+      problems.push('SHARDS needs SHARD_COUNT: how many shards there are in all, across every process.');
+    } else {
+      const parsed = parseShardList(idsText, count);
+      if (typeof parsed === 'string') problems.push(`SHARDS: ${parsed}.`);
+      else shardIds = parsed.ids.length === count ? undefined : parsed.ids;
+    }
+  }
+  if (shardIds && !SHARED_STORE.test(keyvUrl)) {
+    problems.push(
+      'SHARDS runs part of the bot in this process, so other processes run the rest: they must share their state through Redis or PostgreSQL (KEYV_URL=redis://… or postgres://…). The embedded SQLite file serves one process.',
+    );
+  }
+  const lease = wholeNumberIn(value('SHARD_LEASE_SECONDS') ?? String(DEFAULT_SHARD_LEASE_SECONDS), 2, 600);
+  if (lease === undefined) {
+    problems.push(
+      `SHARD_LEASE_SECONDS must be a whole number of seconds from 2 to 600 (default ${DEFAULT_SHARD_LEASE_SECONDS}).`,
+    );
+  }
+  return { shardCount: count, shardIds, shardLeaseMs: (lease ?? DEFAULT_SHARD_LEASE_SECONDS) * 1000 };
+}
+
+/** The whole number `text` spells, if it is one from `min` to `max`. */
+function wholeNumberIn(text: string, min: number, max: number): number | undefined {
+  const number = Number(text);
+  return /^\d+$/u.test(text) && number >= min && number <= max ? number : undefined;
+}
+
+const SHARED_STORE = /^(redis|rediss|postgres|postgresql):/u;
 
 function readEnv(): NodeJS.ProcessEnv {
   dotenv.config({ quiet: true });

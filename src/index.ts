@@ -1,4 +1,4 @@
-import { startBot } from './app.js';
+import { type Bot, startBot } from './app.js';
 import { exitWithError } from './cli/fail.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -15,16 +15,21 @@ const PARENT_CHECK_MS = 1000;
 try {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const bot = await startBot({ config, logger });
   let stopping = false;
-  const shutdown = (reason: string) => {
+  let bot: Bot | undefined;
+  const shutdown = (reason: string, code = 0): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'shutting down');
+    if (!bot) {
+      // Still starting (waiting for shards another process holds): nothing runs yet, so nothing to stop.
+      logger.flush();
+      process.exit(code);
+    }
     bot.stop().then(
       () => {
         logger.flush();
-        process.exit(0);
+        process.exit(code);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -35,6 +40,9 @@ try {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Another process runs one of this one's shards now: stop, and exit with a failure so a supervisor
+  // restarts the process (which then waits for its shards).
+  bot = await startBot({ config, logger, onShardLost: () => shutdown('lost a shard lease', 1) });
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) shutdown('the process that started the bot is gone');

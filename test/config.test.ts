@@ -25,7 +25,43 @@ describe('loadConfig', () => {
       logLevel: 'info',
       apiUrl: undefined,
       retentionDays: 30,
+      shardCount: undefined,
+      shardIds: undefined,
+      shardLeaseMs: 30_000,
+      health: undefined,
     });
+  });
+
+  it('reads which shards this process runs, of how many', () => {
+    const base = { DISCORD_TOKEN: TOKEN, DISCORD_CLIENT_ID: CLIENT_ID, KEYV_URL: 'redis://127.0.0.1:6379' };
+    expect(loadConfig(undefined, { ...base, SHARD_COUNT: '16', SHARDS: '0-3,8' })).toMatchObject({
+      shardCount: 16,
+      shardIds: [0, 1, 2, 3, 8],
+    });
+    // Every shard listed is the same as none listed: this process runs them all.
+    expect(loadConfig(undefined, { ...base, SHARD_COUNT: '2', SHARDS: '0,1' }).shardIds).toBeUndefined();
+    expect(loadConfig(undefined, { ...base, SHARD_COUNT: '4' })).toMatchObject({
+      shardCount: 4,
+      shardIds: undefined,
+    });
+  });
+
+  it.each([
+    [{ SHARDS: '0-1' }, 'SHARDS needs SHARD_COUNT'],
+    [{ SHARD_COUNT: '4', SHARDS: '2-5' }, 'SHARDS: shard 5 does not exist when SHARD_COUNT is 4'],
+    [{ SHARD_COUNT: '4', SHARDS: '3-1' }, 'SHARDS: the range 3-1 runs backwards'],
+    [{ SHARD_COUNT: '0' }, 'SHARD_COUNT must be a whole number of shards, 1 or more'],
+    [{ SHARD_COUNT: '4', SHARDS: '0-1', KEYV_URL: '' }, 'SHARDS runs part of the bot in this process'],
+    [{ SHARD_LEASE_SECONDS: '1' }, 'SHARD_LEASE_SECONDS must be a whole number of seconds from 2 to 600'],
+    [{ HEALTH_PORT: '70000' }, 'HEALTH_PORT must be a TCP port'],
+  ])('refuses sharding settings %o, saying why', (env, why) => {
+    const found = problems({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_CLIENT_ID: CLIENT_ID,
+      KEYV_URL: 'postgres://127.0.0.1/crux',
+      ...env,
+    });
+    expect(found.join('\n')).toContain(why);
   });
 
   it('names every missing key at once, with where to get it', () => {

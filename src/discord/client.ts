@@ -1,10 +1,13 @@
 import { Client, GatewayIntentBits, Options, Partials } from 'discord.js';
+import type { ShardSet } from '../core/shards.js';
 import { INTERACTION_REQUESTS_PER_SECOND } from './rest.js';
 
 /** How the Discord client is built: what it listens to and how much it remembers. */
 export interface ClientSettings {
   /** Base URL of the Discord API (`…/api`); only set to use the local emulator. */
   readonly apiUrl?: string | undefined;
+  /** The gateway shards to connect, of how many; Discord's recommendation for all of them by default. */
+  readonly shards?: ShardSet;
 }
 
 /**
@@ -18,6 +21,9 @@ export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessagePolls],
     partials: [Partials.Message, Partials.Poll, Partials.PollAnswer],
+    ...(settings.shards
+      ? { shards: [...settings.shards.ids], shardCount: settings.shards.count }
+      : { shards: 'auto' as const }),
     // Every message carries a nonce Discord enforces, so a post retried after a dropped connection is not
     // posted twice.
     enforceNonce: true,

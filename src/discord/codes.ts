@@ -4,6 +4,7 @@
  */
 export const DISCORD_CODES = {
   unknownChannel: 10003,
+  unknownGuild: 10004,
   unknownMessage: 10008,
   unknownInteraction: 10062,
   missingAccess: 50001,

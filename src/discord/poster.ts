@@ -138,8 +138,21 @@ export class DiscordPoster implements Poster {
     }
   }
 
-  inGuild(guildId: string): boolean {
-    return this.#client.guilds.cache.has(guildId);
+  async presence(guildId: string): Promise<'present' | 'absent'> {
+    if (this.#client.guilds.cache.has(guildId)) return 'present';
+    // Not in this process's cache is not evidence: the server may be on another process's shard, or the
+    // event that added it missed. Discord's answer is.
+    try {
+      await this.#rest.get(Routes.guild(guildId));
+      return 'present';
+    } catch (error) {
+      if (
+        error instanceof DiscordAPIError &&
+        (error.code === DISCORD_CODES.unknownGuild || error.code === DISCORD_CODES.missingAccess)
+      )
+        return 'absent';
+      throw error;
+    }
   }
 
   async notifyFacilitators(guildId: string, reply: Reply): Promise<boolean> {

@@ -25,8 +25,12 @@ export interface Poster {
   endPoll(channelId: string, messageId: string): Promise<void>;
   /** Who voted for one answer of a native poll (an id from `Posted.pollAnswerIds`), every page. */
   pollVoters(channelId: string, messageId: string, answerId: number): Promise<string[]>;
-  /** Whether the bot is still in the server. */
-  inGuild(guildId: string): boolean;
+  /**
+   * Whether the bot is in the server, on Discord's word: 'absent' only when Discord says so (it does not
+   * know the server, or refuses the bot access to it), never because a cache lacks it. Throws when Discord
+   * cannot be asked (an outage): nothing is concluded then.
+   */
+  presence(guildId: string): Promise<'present' | 'absent'>;
   /** Tells a server's facilitators something, in a channel the bot may post in; false when there is none. */
   notifyFacilitators(guildId: string, reply: Reply): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import type { ShardSet } from '../core/shards.js';
 import { InteractionLoad } from '../load.js';
 import { type JobDeps, runGuild } from './sessions.js';
 
@@ -23,6 +24,7 @@ export class Scheduler {
   readonly #intervalMs: number;
   readonly #limit: ReturnType<typeof pLimit>;
   readonly #load: InteractionLoad;
+  readonly #shards: ShardSet | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<TickReport> | undefined;
 
@@ -32,12 +34,15 @@ export class Scheduler {
       readonly intervalMs?: number;
       readonly concurrency?: number;
       readonly load?: InteractionLoad;
+      /** This process's shards: it does the work of those servers only. All servers when not given. */
+      readonly shards?: ShardSet;
     } = {},
   ) {
     this.#deps = deps;
     this.#intervalMs = options.intervalMs ?? 30_000;
     this.#limit = pLimit(options.concurrency ?? 8);
     this.#load = options.load ?? new InteractionLoad();
+    this.#shards = options.shards;
   }
 
   /** Ticks now, then every interval. */
@@ -71,7 +76,7 @@ export class Scheduler {
     const now = clock();
     let due: Awaited<ReturnType<typeof state.wakeUps.due>>;
     try {
-      due = await state.wakeUps.due(now);
+      due = await state.wakeUps.due(now, this.#shards);
     } catch (error) {
       logger.error({ err: error }, 'could not read what is due; will try on the next tick');
       return { servers: 0, failed: 0 };

@@ -1,5 +1,6 @@
+import { backInServerReply } from '../core/replies/session.js';
 import type { JobDeps } from './deps.js';
-import { pause } from './facilitators.js';
+import { pause, tellFacilitators } from './facilitators.js';
 
 /**
  * A server's presence and data: the bot removed (its schedule pauses, its data is kept for a while in case
@@ -16,13 +17,20 @@ export async function serverLeft(guildId: string, deps: JobDeps): Promise<void> 
   await pause(guildId, 'bot-removed', undefined, deps);
 }
 
-/** The bot is in the server again: nothing is deleted; a facilitator resumes the schedule when ready. */
+/**
+ * The bot is in the server again: nothing is deleted, and the facilitators are told that the schedule it
+ * paused when it was removed waits for them to resume it.
+ */
 export async function serverJoined(guildId: string, deps: JobDeps): Promise<void> {
-  await deps.state.guilds.change(guildId, (record) =>
+  const returned = await deps.state.guilds.change(guildId, (record) =>
     record.leftAt === null
       ? { record, result: undefined }
-      : { record: { ...record, leftAt: null }, result: undefined },
+      : { record: { ...record, leftAt: null }, result: record },
   );
+  if (!returned) return;
+  deps.logger.info({ guildId }, 'back in a server the bot had left; its data is kept');
+  if (returned.schedule?.status === 'paused' && returned.schedule.pause?.reason === 'bot-removed')
+    await tellFacilitators(guildId, backInServerReply(returned.facilitatorRoleId), deps);
 }
 
 /** Deletes everything stored for a server the bot left longer ago than the retention period. */

@@ -16,7 +16,7 @@ import { type DueRules, type ServerAction, serverActions, serverWakeAt } from '.
 import { pause } from './facilitators.js';
 import { PostError } from './poster.js';
 import { openSessionThread, openWeeklyPoll, postNotice, postSession, recoverSession } from './posting.js';
-import { forgetServer, serverLeft } from './servers.js';
+import { forgetServer, serverJoined, serverLeft } from './servers.js';
 
 export type { JobDeps } from './deps.js';
 
@@ -56,11 +56,15 @@ export async function runGuild(guildId: string, deps: JobDeps): Promise<void> {
       const record = await deps.state.guilds.read(guildId);
       const action = serverActions(record, rules, deps.clock())[0];
       if (!action) return;
+      // Discord's word on whether the bot is still there (an outage throws, and nothing is concluded).
+      const presence = await deps.poster.presence(guildId);
       if (action.kind === 'forget-server') {
-        await forgetServer(guildId, deps);
+        // Re-checked before anything is deleted: back in the server means its data stays.
+        if (presence === 'present') await serverJoined(guildId, deps);
+        else await forgetServer(guildId, deps);
         return;
       }
-      if (!deps.poster.inGuild(guildId)) {
+      if (presence === 'absent') {
         // Removed while the bot was offline, or the event was missed: the same as being told.
         await serverLeft(guildId, deps);
         deps.logger.warn({ guildId }, 'bot removed from server; schedule paused, data kept for now');

@@ -14,7 +14,13 @@ import { createLogger } from '../../src/logger.js';
 let now = Number(process.env.CRUX_TEST_NOW ?? Date.now());
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const bot = await startBot({ config, logger, clock: () => new Date(now), tickIntervalMs: 0 });
+const bot = await startBot({
+  config,
+  logger,
+  clock: () => new Date(now),
+  tickIntervalMs: 0,
+  onShardLost: () => process.exit(1),
+});
 await bot.ready;
 process.on('message', (message: { type: string; now: number }) => {
   now = message.now;
@@ -26,4 +32,8 @@ process.on('message', (message: { type: string; now: number }) => {
   );
 });
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+// As `npm start` does: stop cleanly (shards' leases released) on a supervisor's SIGTERM.
+process.once('SIGTERM', () => {
+  void bot.stop().then(() => process.exit(0));
+});
 process.send?.({ type: 'ready' });

@@ -12,19 +12,25 @@ import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 export interface ChildWorld {
   readonly discord: Emulator;
   readonly dir: string;
-  /** The time the emulator and the bot agree it is; bot processes move it (`tick`, `clock`). */
-  readonly clock: { now(): Date };
+  /** The time the emulator and the bot agree it is; bot processes move it (`tick`, `clock`), and `set` alone. */
+  readonly clock: { now(): Date; set(at: number): void };
   /**
    * Starts a bot process (state in SQLite in `dir` unless `env` sets KEYV_URL) and waits until it is
    * connected. With `stalledOutput`, it prints into a pipe nobody reads (a log reader that stopped): the
-   * pipe fills after 64 KiB, and a synchronous write to it would block.
+   * pipe fills after 64 KiB, and a synchronous write to it would block. With `waitReady: false` it
+   * resolves at once (a process that waits for shards another one holds); `ready` says when it is.
    */
-  start(env?: Record<string, string>, options?: { readonly stalledOutput?: boolean }): Promise<BotProcess>;
+  start(
+    env?: Record<string, string>,
+    options?: { readonly stalledOutput?: boolean; readonly waitReady?: boolean },
+  ): Promise<BotProcess>;
   close(): Promise<void>;
 }
 
 export interface BotProcess {
   readonly child: ChildProcess;
+  /** Resolves once the bot is connected with its commands checked; rejects if it exits first. */
+  readonly ready: Promise<void>;
   /** Everything it printed. */
   output(): string;
   /** Sets the shared clock and runs one scheduler tick in the bot, resolving with what it reported. */
@@ -37,6 +43,8 @@ export interface BotProcess {
   alive(): boolean;
   /** Ends it like a crash: SIGKILL, nothing flushed, nothing recorded after. */
   kill(): Promise<void>;
+  /** Asks it to stop as a supervisor does (SIGTERM) and waits until it has exited; its exit code. */
+  stop(): Promise<number | null>;
 }
 
 /** What a tick in the bot process came to: the scheduler's report, or the error it failed with. */
@@ -54,7 +62,12 @@ export async function childWorld(options: { readonly start?: string } = {}): Pro
   return {
     discord,
     dir,
-    clock: { now: () => new Date(now) },
+    clock: {
+      now: () => new Date(now),
+      set: (at) => {
+        now = at;
+      },
+    },
     async start(env = {}, options = {}) {
       /** A FIFO held open (read-write, so opening does not wait) by this process, which never reads it. */
       const stalledPipe = () => {
@@ -96,9 +109,12 @@ export async function childWorld(options: { readonly start?: string } = {}): Pro
           reject(new Error(`the bot exited (${code}) before it was ready:\n${output}`)),
         );
       });
-      await ready;
+      // Observed now, so a process that exits while nobody awaits `ready` is not an unhandled rejection.
+      ready.catch(() => undefined);
+      if (options.waitReady !== false) await ready;
       const bot: BotProcess = {
         child,
+        ready,
         output: () => output,
         async tick(at) {
           now = at;
@@ -131,6 +147,13 @@ export async function childWorld(options: { readonly start?: string } = {}): Pro
           const exited = once(child, 'exit');
           child.kill('SIGKILL');
           await exited;
+        },
+        async stop() {
+          if (!bot.alive()) return child.exitCode;
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          const [code] = await exited;
+          return code as number | null;
         },
       };
       processes.push(bot);

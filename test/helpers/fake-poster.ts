@@ -1,7 +1,15 @@
 import type { Reply } from '../../src/core/reply.js';
 import { PostError, type Posted, type Poster } from '../../src/jobs/poster.js';
 
-type Method = 'post' | 'edit' | 'openThread' | 'findPosted' | 'notifyFacilitators' | 'endPoll' | 'pollVoters';
+type Method =
+  | 'post'
+  | 'edit'
+  | 'openThread'
+  | 'findPosted'
+  | 'notifyFacilitators'
+  | 'endPoll'
+  | 'pollVoters'
+  | 'presence';
 
 /** A failure to inject: thrown instead of doing the call, or (`landed`) after doing it, like a lost answer. */
 interface Failure {
@@ -133,8 +141,10 @@ export class FakePoster implements Poster {
     return found ? posted(found.id, found.reply) : undefined;
   }
 
-  inGuild(): boolean {
-    return this.present;
+  async presence(): Promise<'present' | 'absent'> {
+    const failure = this.#take('presence');
+    if (failure) throw failure.error;
+    return this.present ? 'present' : 'absent';
   }
 
   async notifyFacilitators(_guildId: string, reply: Reply): Promise<boolean> {

@@ -62,3 +62,30 @@ describe('when the bot leaves a server', () => {
     expect(s.poster.posts.filter((p) => p.reply.content?.includes('starts now'))).toEqual([]);
   });
 });
+
+describe('concluding the bot was removed', () => {
+  it('deletes nothing when Discord says the bot is back by the deletion date, and tells the facilitators', async () => {
+    const s = await server();
+    await serverLeft(GUILD, s.deps);
+    // Invited back while its events went to a process that is gone: no GuildCreate ever cleared the flag.
+    await s.at(s.now() + RETENTION_MS + DAY);
+    const record = await s.state.guilds.read(GUILD);
+    expect(record.leftAt).toBeNull();
+    expect(record.polls).toHaveLength(1);
+    expect(await s.state.checkIns.forSession(GUILD, 1)).toEqual(['8']);
+    expect(s.poster.told.map((reply) => reply.content ?? '').join('\n')).toContain(
+      'I am back in this server',
+    );
+  });
+
+  it('concludes nothing while Discord cannot be asked, and does the work once it answers', async () => {
+    const s = await server();
+    s.poster.fail('presence', new Error('503 Service Unavailable'));
+    await s.at(Date.parse('2027-01-05T19:00:00Z'));
+    const during = await s.state.guilds.read(GUILD);
+    expect(during.leftAt).toBeNull();
+    expect(during.schedule?.status).toBe('active');
+    await s.at(Date.parse('2027-01-05T19:06:00Z'));
+    expect(s.poster.posts.filter((p) => p.reply.content?.includes('Session 1 starts now'))).toHaveLength(1);
+  });
+});

@@ -124,6 +124,14 @@ export function pausedForProblemReply(
   ]);
 }
 
+/** Told to facilitators when the bot is back in a server whose schedule it paused when removed. */
+export function backInServerReply(facilitatorRoleId: string | null): Reply {
+  return facilitatorNotice(facilitatorRoleId, [
+    'I am back in this server. The reading schedule paused when I was removed, and nothing was deleted.',
+    'Use `/schedule resume` to carry on where the group left off, or `/schedule setup` to start again.',
+  ]);
+}
+
 /** Told to facilitators when a session was posted but its discussion thread could not be opened. */
 export function threadFailedReply(
   session: number,
