@@ -76,7 +76,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await state.close();
     throw error;
   }
-  const rest = boundedRest(config.token, { api: config.apiUrl });
+  // Through the shared proxy when one is configured, so every process counts against one global limit.
+  const rest = boundedRest(config.token, { api: config.restProxyUrl ?? config.apiUrl });
   let shards: ShardSet;
   const leases = new ShardLeases(state.locks, { ttlMs: config.shardLeaseMs });
   let lost = false;

@@ -19,6 +19,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Base URL of the Discord API; set only to point the bot at the local emulator. */
   readonly apiUrl: string | undefined;
+  /**
+   * The REST proxy every process sends its rate-limited requests through (`npm run rest-proxy`), so they
+   * share Discord's global limit; undefined to send them straight to Discord (one process).
+   */
+  readonly restProxyUrl: string | undefined;
   /** How long a server's data is kept after the bot is removed from it. */
   readonly retentionDays: number;
   /**
@@ -122,9 +127,16 @@ export function loadConfig(
   if (!logLevel.success) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
 
   const apiUrl = value('DISCORD_API_URL');
-  if (apiUrl && !/^https?:\/\/[^\s]+\/api$/u.test(apiUrl)) {
+  if (apiUrl && !API_URL.test(apiUrl)) {
     problems.push(
       'DISCORD_API_URL must be an http(s) URL ending in /api (only set it to use the local emulator).',
+    );
+  }
+
+  const restProxyUrl = value('DISCORD_REST_PROXY');
+  if (restProxyUrl && !API_URL.test(restProxyUrl)) {
+    problems.push(
+      'DISCORD_REST_PROXY must be the http(s) URL of the REST proxy ending in /api, like http://127.0.0.1:8090/api, or empty to send requests straight to Discord.',
     );
   }
 
@@ -150,6 +162,7 @@ export function loadConfig(
     keyvUrl,
     logLevel: logLevel.data ?? 'info',
     apiUrl,
+    restProxyUrl,
     retentionDays: retentionDays ?? DEFAULT_RETENTION_DAYS,
     ...sharding,
     health: healthPort ? { port: Number(healthPort), host: value('HEALTH_HOST') ?? '127.0.0.1' } : undefined,
@@ -196,6 +209,27 @@ function readSharding(
 function wholeNumberIn(text: string, min: number, max: number): number | undefined {
   const number = Number(text);
   return /^\d+$/u.test(text) && number >= min && number <= max ? number : undefined;
+}
+
+const API_URL = /^https?:\/\/[^\s]+\/api$/u;
+
+/** Where the REST proxy listens, and the API it forwards to. */
+export interface RestProxyConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly apiUrl: string | undefined;
+}
+
+/** The proxy's own configuration: REST_PROXY_PORT (default 8090), REST_PROXY_HOST, DISCORD_API_URL. */
+export function loadRestProxyConfig(env: NodeJS.ProcessEnv = readEnv()): RestProxyConfig {
+  const port = wholeNumberIn(env.REST_PROXY_PORT?.trim() || '8090', 1, 65_535);
+  const apiUrl = env.DISCORD_API_URL?.trim() || undefined;
+  const problems = [
+    ...(port === undefined ? ['REST_PROXY_PORT must be a TCP port, 1 to 65535 (default 8090).'] : []),
+    ...(apiUrl && !API_URL.test(apiUrl) ? ['DISCORD_API_URL must be an http(s) URL ending in /api.'] : []),
+  ];
+  if (problems.length > 0 || port === undefined) throw new ConfigError(problems);
+  return { port, host: env.REST_PROXY_HOST?.trim() || '127.0.0.1', apiUrl };
 }
 
 const SHARED_STORE = /^(redis|rediss|postgres|postgresql):/u;
