@@ -12,6 +12,7 @@ import { createClient } from './discord/client.js';
 import { deployCommands, formatSummary } from './discord/deploy.js';
 import { createDispatcher } from './discord/dispatch.js';
 import { listenForEvents } from './discord/events.js';
+import { observe } from './discord/observe.js';
 import { DiscordPoster } from './discord/poster.js';
 import { boundedRest } from './discord/rest.js';
 import type { JobDeps } from './jobs/deps.js';
@@ -19,6 +20,7 @@ import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
 import { InteractionLoad } from './load.js';
 import type { Logger } from './logger.js';
+import { Metrics } from './observability/metrics.js';
 import { Polls } from './polls/service.js';
 import { openState, type State } from './state/index.js';
 import { ShardLeases } from './state/leases.js';
@@ -108,6 +110,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const client = createClient({ apiUrl: config.apiUrl, shards });
   const mentions = new CommandMentions();
   const load = new InteractionLoad();
+  // Counted only when someone can read them: /metrics is served only with a HEALTH_PORT.
+  const metrics = config.health ? new Metrics({ labels: { shards: shards.ids.join(',') } }) : undefined;
   const base = {
     corpus,
     search,
@@ -118,6 +122,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
     retentionMs,
     mentions,
+    ...(metrics ? { metrics } : {}),
   };
   const polls = new Polls(base);
   const jobs: JobDeps = { ...base, polls };
@@ -133,8 +138,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     mentions,
     load,
     rest,
+    ...(metrics ? { metrics } : {}),
   });
-  const scheduler = new Scheduler(jobs, { intervalMs: options.tickIntervalMs ?? 30_000, load, shards });
+  const tickIntervalMs = options.tickIntervalMs ?? 30_000;
+  const scheduler = new Scheduler(jobs, {
+    intervalMs: tickIntervalMs,
+    load,
+    shards,
+    ...(metrics ? { onTick: (seconds: number, failed: number) => metrics.tick(seconds, failed) } : {}),
+  });
   stopActing = () => {
     void scheduler.stop();
     void client.destroy();
@@ -164,16 +176,30 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         )
         .finally(() => {
           // The first tick catches up on anything due while the bot was down.
-          if ((options.tickIntervalMs ?? 30_000) > 0) scheduler.start();
+          if (tickIntervalMs > 0) scheduler.start();
           resolve();
         });
     });
   });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
+  const observing =
+    metrics && config.health
+      ? await observe({
+          client,
+          rests: [rest, client.rest],
+          metrics,
+          ...config.health,
+          shardIds: shards.ids,
+          lastTickAt: () => scheduler.lastTickAt,
+          tickIntervalMs,
+          checkStore: () => state.guilds.read('0').then(() => true),
+        })
+      : undefined;
   try {
     await client.login(config.token);
   } catch (error) {
+    await observing?.stop();
     await client.destroy();
     await leases.release();
     await state.close();
@@ -192,6 +218,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await scheduler.stop();
       polls.stop();
       await client.destroy();
+      await observing?.stop();
       // After the client is gone, so the next owner of these shards never overlaps this one.
       await leases.release();
       await state.close();

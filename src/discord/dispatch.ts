@@ -36,6 +36,7 @@ import { notice, type Outcome, type Reply } from '../core/reply.js';
 import type { CorpusSearch } from '../core/search.js';
 import type { InteractionLoad } from '../load.js';
 import type { Logger } from '../logger.js';
+import type { InteractionKind, InteractionOutcome, Metrics } from '../observability/metrics.js';
 import type { PollService } from '../polls/service.js';
 import { type State, StorageError } from '../state/index.js';
 import { DISCORD_CODES } from './codes.js';
@@ -57,6 +58,8 @@ export interface DispatchDeps {
   readonly load: InteractionLoad;
   /** For requests other than interaction responses (opening a thread), which count against the global limit. */
   readonly rest: REST;
+  /** Counts interactions by kind, name and outcome, with their latency; absent when no port is configured. */
+  readonly metrics?: Pick<Metrics, 'interactionAnswered'>;
 }
 
 /**
@@ -258,6 +261,7 @@ export function createDispatcher(deps: DispatchDeps): {
   const handle = async (interaction: Interaction) => {
     const done = deps.load.begin();
     const startedAt = performance.now();
+    let outcome: InteractionOutcome = 'answered';
     try {
       if (interaction.isChatInputCommand()) await handleCommand(interaction);
       else if (interaction.isAutocomplete()) await handleAutocomplete(interaction);
@@ -283,8 +287,10 @@ export function createDispatcher(deps: DispatchDeps): {
           { interactionId: interaction.id, guildId: interaction.guildId, code: error.code },
           'interaction’s channel or token gone before the answer',
         );
+        outcome = 'gone';
         return;
       }
+      outcome = error instanceof StorageError ? 'storage_error' : 'failed';
       // A store that is down is an outage to report, not a bug to page someone about.
       const log = error instanceof StorageError ? deps.logger.warn : deps.logger.error;
       log.call(
@@ -300,10 +306,23 @@ export function createDispatcher(deps: DispatchDeps): {
       );
     } finally {
       done();
+      const [kind, name] = metricsLabels(interaction);
+      deps.metrics?.interactionAnswered(kind, name, outcome, (performance.now() - startedAt) / 1000);
     }
   };
 
   return { definitions, handle };
+}
+
+/**
+ * An interaction's kind and name for the metrics: the command's name, or a component's declared command and
+ * action (the custom id's first two parts), never its parameters or anything a member typed.
+ */
+function metricsLabels(interaction: Interaction): [InteractionKind, string] {
+  if (interaction.isAutocomplete()) return ['autocomplete', interaction.commandName];
+  if (interaction.isCommand()) return ['command', interaction.commandName];
+  if ('customId' in interaction) return ['component', interaction.customId.split(':').slice(0, 2).join(':')];
+  return ['component', 'other'];
 }
 
 /** How each deferred slash command was deferred: privately or in the channel. */

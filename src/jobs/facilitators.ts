@@ -33,7 +33,9 @@ export async function pause(
     const next = { ...current, schedule: pauseSchedule(current.schedule, reason, deps.clock()) };
     return { record: next, result: next };
   });
-  if (!record?.schedule || reason === 'bot-removed') return;
+  if (!record?.schedule) return;
+  deps.metrics?.paused(reason);
+  if (reason === 'bot-removed') return;
   const session = action && 'session' in action ? action.session : record.schedule.next;
   await tellFacilitators(
     guildId,

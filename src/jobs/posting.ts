@@ -59,6 +59,7 @@ export async function postSession(guildId: string, number: number, deps: JobDeps
   let messageId: string;
   try {
     messageId = (await poster.post(settings.channelId, kickoff)).id;
+    deps.metrics?.posted('kickoff');
   } catch (error) {
     // Discord refused: nothing was posted, so the claim is released and the session can be posted later.
     if (error instanceof PostError) await changeSchedule(guildId, deps, (s) => releaseClaim(s, number));
@@ -298,6 +299,7 @@ export async function postNotice(
   }
   await changeSchedule(guildId, deps, (s) => attemptNotice(s, notice.id, clock()));
   await poster.post(schedule.settings.channelId, await noticeReply(guildId, schedule, notice, deps));
+  deps.metrics?.posted('notice');
   await changeSchedule(guildId, deps, (s) => recordNotice(s, notice.id));
   return undefined;
 }

@@ -25,6 +25,8 @@ export class Scheduler {
   readonly #limit: ReturnType<typeof pLimit>;
   readonly #load: InteractionLoad;
   readonly #shards: ShardSet | undefined;
+  readonly #onTick: ((seconds: number, failed: number) => void) | undefined;
+  #lastTickAt: Date | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<TickReport> | undefined;
 
@@ -36,6 +38,8 @@ export class Scheduler {
       readonly load?: InteractionLoad;
       /** This process's shards: it does the work of those servers only. All servers when not given. */
       readonly shards?: ShardSet;
+      /** Hears how long each tick took and how many servers it left failed. */
+      readonly onTick?: (seconds: number, failed: number) => void;
     } = {},
   ) {
     this.#deps = deps;
@@ -43,6 +47,12 @@ export class Scheduler {
     this.#limit = pLimit(options.concurrency ?? 8);
     this.#load = options.load ?? new InteractionLoad();
     this.#shards = options.shards;
+    this.#onTick = options.onTick;
+  }
+
+  /** When the last tick finished, if one has (for the health check). */
+  get lastTickAt(): Date | undefined {
+    return this.#lastTickAt;
   }
 
   /** Ticks now, then every interval. */
@@ -63,9 +73,14 @@ export class Scheduler {
   /** Runs whatever is due now. A tick asked for while one runs waits for it and then runs, so none is lost. */
   async tick(): Promise<TickReport> {
     while (this.#running) await this.#running;
+    const startedAt = performance.now();
     this.#running = this.#tick();
     try {
-      return await this.#running;
+      const report = await this.#running;
+      // Wall-clock time, not the injected clock: how long the work took, for the health check and metrics.
+      this.#lastTickAt = new Date();
+      this.#onTick?.((performance.now() - startedAt) / 1000, report.failed);
+      return report;
     } finally {
       this.#running = undefined;
     }

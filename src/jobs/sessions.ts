@@ -177,6 +177,7 @@ async function remind(
   const at = claimed ? dueAt(claimed, number) : undefined;
   if (!claimed || !session || !at) return undefined;
   await poster.post(channelId, reminderReply(corpus, session, at, claimed.settings.pingRoleId));
+  deps.metrics?.posted('reminder');
   await deps.state.guilds.change(guildId, (record) => ({
     record: record.schedule ? { ...record, schedule: recordReminder(record.schedule, number) } : record,
     result: undefined,

@@ -169,6 +169,7 @@ async function announce(
           resultsReply({ ...poll, status: 'closed' }, crux, final, chart, moved),
         )
       ).id;
+      deps.metrics?.posted('results');
     } catch (error) {
       if (!(error instanceof PostError)) {
         // Unanswered (a 5xx, a timeout): the post may have landed. The claim stands; once it settles the

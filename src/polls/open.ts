@@ -79,6 +79,7 @@ async function post(deps: BaseDeps, poll: PollRecord): Promise<PollRecord> {
   let posted: Posted;
   try {
     posted = await deps.poster.post(poll.channelId, pollMessage(poll, crux, tally(crux, [])));
+    deps.metrics?.posted('poll');
   } catch (error) {
     if (error instanceof PostError) {
       await finishPoll(deps, poll.guildId, poll.id, undefined, problemOf(error));
