@@ -14,7 +14,7 @@
 # command passes against a healthy /healthz, fails against a down one, and passes without HEALTH_PORT.
 #
 # What it cannot show: anything about the base image itself (apt packages, the node image's npm version,
-# file ownership, the volume, running as `node`). Not run by .ci/run; about 2 minutes, most of it compiling
+# file ownership, the volume, running as `node`). Run by .ci/run; about 2 minutes, most of it compiling
 # the SQLite driver twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."

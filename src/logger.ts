@@ -9,12 +9,13 @@ export type Logger = pino.Logger;
  * busy log shipper) must never stall the bot, as a synchronous write to a full pipe does. Lines are buffered
  * and written as the reader takes them, up to `LOG_BUFFER_MAX_BYTES`; past that, new lines are dropped
  * rather than let a reader that stopped grow the bot's memory without end. `flush` (called at shutdown)
- * writes what is left.
+ * writes what is left. No minimum batch: a quiet bot's lines ("waiting for shards…") must show at once, and
+ * while one write is in flight the lines that follow are batched anyway.
  */
 export function createLogger(level: LogLevel): Logger {
   return pino(
     { level, base: { app: 'crux' } },
-    pino.destination({ dest: 1, sync: false, minLength: 4096, maxLength: LOG_BUFFER_MAX_BYTES }),
+    pino.destination({ dest: 1, sync: false, minLength: 0, maxLength: LOG_BUFFER_MAX_BYTES }),
   );
 }
 

@@ -4,11 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { type Emulator, type GuildHandle, type Member, startEmulator } from '../../src/emulator/index.js';
 import { shippedCorpus } from '../helpers/context.js';
 import { runScript } from '../helpers/processes.js';
+import { available } from '../helpers/services.js';
 
 const { corpus } = await shippedCorpus();
 
@@ -108,6 +110,65 @@ describe('npm start', () => {
     npm.kill('SIGKILL');
     await vi.waitFor(() => expect(discord.gateway.connected).toBe(false), { timeout: 15_000, interval: 200 });
   }, 180_000);
+
+  it('refuses a second process on the same SQLite file, saying what to do instead', async () => {
+    const env = { ...botEnv(), LOG_LEVEL: 'info' };
+    const first = run('src/index.ts', env);
+    try {
+      await vi.waitFor(() => expect(first.output()).toContain('connected to Discord'), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      const second = run('src/index.ts', env);
+      const [code] = await once(second, 'exit');
+      expect(code).toBe(1);
+      expect(second.output()).toContain('another process is using');
+      expect(second.output()).toContain('use Redis or PostgreSQL');
+      expect(second.output()).not.toMatch(/\n\s+at /u);
+    } finally {
+      first.kill('SIGTERM');
+      await once(first, 'exit');
+    }
+  }, 60_000);
+
+  it.skipIf(!available.redis)(
+    'on Redis, a second process for the same shards waits, and takes over when the first stops',
+    async () => {
+      const redis = createClient({ url: 'redis://127.0.0.1:6379/8' });
+      await redis.connect();
+      await redis.flushDb();
+      const env = { ...botEnv(), KEYV_URL: 'redis://127.0.0.1:6379/8', SHARD_COUNT: '2', LOG_LEVEL: 'info' };
+      const first = run('src/index.ts', env);
+      const second = run('src/index.ts', env);
+      try {
+        // Whichever takes the leases first connects; the other says it waits.
+        await vi.waitFor(
+          () => {
+            const outputs = [first.output(), second.output()];
+            expect(outputs.filter((o) => o.includes('connected to Discord'))).toHaveLength(1);
+            expect(outputs.filter((o) => o.includes('waiting for shards'))).toHaveLength(1);
+          },
+          { timeout: 30_000, interval: 100 },
+        );
+        const [running, waiting] = first.output().includes('connected to Discord')
+          ? [first, second]
+          : [second, first];
+        running.kill('SIGTERM');
+        const [code] = await once(running, 'exit');
+        expect(code).toBe(0);
+        await vi.waitFor(() => expect(waiting.output()).toContain('connected to Discord'), {
+          timeout: 30_000,
+          interval: 100,
+        });
+        expect(waiting.exitCode).toBeNull();
+      } finally {
+        for (const bot of [first, second]) if (bot.exitCode === null) bot.kill('SIGTERM');
+        await redis.flushDb();
+        await redis.close();
+      }
+    },
+    90_000,
+  );
 
   it('refuses to start without configuration: every problem named, exit code 1, no stack trace', async () => {
     const bot = run('src/index.ts', { DISCORD_TOKEN: 'not-a-token' });
