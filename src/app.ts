@@ -1,6 +1,7 @@
 import { type Client, Events, type REST, Routes } from 'discord.js';
 import { z } from 'zod';
 import { commands } from '../commands/index.js';
+import { closeCharts } from './charts/render.js';
 import type { CommandModule } from './command.js';
 import type { Config } from './config.js';
 import { loadValidCorpus } from './core/corpus/read.js';
@@ -219,6 +220,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       polls.stop();
       await client.destroy();
       await observing?.stop();
+      await closeCharts();
       // After the client is gone, so the next owner of these shards never overlaps this one.
       await leases.release();
       await state.close();

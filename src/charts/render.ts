@@ -1,52 +1,43 @@
-import { createRequire } from 'node:module';
-import { type BarChart, chartAltText, chartSpec } from '../core/charts.js';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { type BarChart, chartAltText } from '../core/charts.js';
 import type { Attachment } from '../core/reply.js';
 
 /**
- * Renders charts to PNG: Vega-Lite compiles the specification, Vega draws it as SVG, and resvg (Rust,
- * prebuilt for every platform npm serves) rasterises it with a bundled font, so the output is the same on
- * every machine and nothing depends on system fonts or a canvas build.
+ * Charts are drawn off the main thread, in a small pool of worker threads (piscina), so closing many polls
+ * at once never stalls the event loop that answers members (see draw.ts for how a chart is drawn). The
+ * pool starts on the first chart and lets its threads go when idle.
  */
 
-const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+/** The worker module: the compiled .js in a build, the .ts source under tsx or vitest. */
+const source = import.meta.url.endsWith('.ts');
+const WORKER = fileURLToPath(new URL(source ? './draw.ts' : './draw.js', import.meta.url));
 
-type Libraries = {
-  vega: typeof import('vega');
-  vegaLite: typeof import('vega-lite');
-  Resvg: typeof import('@resvg/resvg-js').Resvg;
-};
-let libraries: Promise<Libraries> | undefined;
+let pool: Piscina | undefined;
 
-/** Loaded on first use: they add a few hundred milliseconds to start-up that most runs never need. */
-function load(): Promise<Libraries> {
-  libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(
-    ([vega, vegaLite, resvg]) => ({ vega, vegaLite, Resvg: resvg.Resvg }),
-  );
-  return libraries;
-}
-
-/** The chart as an SVG document. */
-export async function chartSvg(chart: BarChart): Promise<string> {
-  const { vega, vegaLite } = await load();
-  const compiled = vegaLite.compile(chartSpec(chart) as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+function workers(): Piscina {
+  pool ??= new Piscina({
+    filename: WORKER,
+    // Leave a core for the main thread; one worker on a 2-core machine.
+    maxThreads: Math.max(1, availableParallelism() - 1),
+    minThreads: 0,
+    idleTimeout: 60_000,
+    // The sources run through tsx's loader, as the main thread's do.
+    ...(source ? { execArgv: ['--import', 'tsx'] } : {}),
+  });
+  return pool;
 }
 
 /** The chart as a PNG file to attach, with its alt text. */
 export async function chartAttachment(chart: BarChart, name: string): Promise<Attachment> {
-  const { Resvg } = await load();
-  const svg = await chartSvg(chart);
-  const png = new Resvg(svg, {
-    font: { fontFiles: [FONT], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
-    fitTo: { mode: 'zoom', value: 2 },
-  })
-    .render()
-    .asPng();
-  return { name, data: new Uint8Array(png), description: chartAltText(chart) };
+  const data: Uint8Array = await workers().run(chart);
+  return { name, data, description: chartAltText(chart) };
+}
+
+/** Ends the chart workers (at shutdown, so they do not keep the process alive). */
+export async function closeCharts(): Promise<void> {
+  const ending = pool;
+  pool = undefined;
+  await ending?.destroy();
 }
