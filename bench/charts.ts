@@ -61,10 +61,10 @@ const main = await measure('main thread', (i) => chartPng(chart(i)));
 const workers = await measure('chart workers', (i) => chartAttachment(chart(i), `poll-${i}.png`));
 await closeCharts();
 
-console.log(`${CHARTS} results charts drawn at once (${new Date().toISOString()})`);
-console.log('| Where | Total | Per chart | Event-loop lag, worst (p99) |');
-console.log('|---|---|---|---|');
+console.warn(`${CHARTS} results charts drawn at once (${new Date().toISOString()})`);
+console.warn('| Where | Total | Per chart | Event-loop lag, worst (p99) |');
+console.warn('|---|---|---|---|');
 for (const row of [main, workers])
-  console.log(
+  console.warn(
     `| ${row.what} | ${row.seconds.toFixed(1)} s | ${row.perChartMs.toFixed(1)} ms | ${row.maxLagMs.toFixed(0)} ms (${row.p99LagMs.toFixed(0)} ms) |`,
   );
