@@ -17,7 +17,10 @@ const backends = {
 
 describe('/excerpt run, one server', async () => {
   for (const [name, url] of Object.entries(backends)) {
-    const ctx = await testContext({ state: openState(url, () => undefined), guildId: String(Date.now()) });
+    const ctx = await testContext({
+      state: await openState(url, () => undefined),
+      guildId: String(Date.now()),
+    });
     bench(name, async () => {
       await excerpt.run({}, ctx);
     });

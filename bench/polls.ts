@@ -35,7 +35,7 @@ const now = new Date('2027-01-05T19:00:00Z');
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 
 async function votes(url: string, members: number): Promise<{ together: number; oneByOne: number }> {
-  const state = openState(url, () => undefined);
+  const state = await openState(url, () => undefined);
   await state.check();
   const polls = new Polls({
     corpus,
@@ -111,7 +111,7 @@ for (let i = 0; i < runs; i++) await resultsChart(crux, tally(crux, ballots));
 const warm = (performance.now() - t) / runs;
 
 // A term's worth of polls: two per session on every crux, 30 members each.
-const state = openState('memory:', () => undefined);
+const state = await openState('memory:', () => undefined);
 const polls = new Polls({
   corpus,
   search,

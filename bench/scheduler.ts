@@ -35,7 +35,7 @@ const due = new Date('2027-01-05T19:00:00Z');
 
 async function measure(url: string, servers: number): Promise<{ dueTick: number; idleTick: number }> {
   let now = start;
-  const state = openState(url, () => undefined, { wakeAt: wakeAtFor(corpus, () => now, RETENTION_MS) });
+  const state = await openState(url, () => undefined, { wakeAt: wakeAtFor(corpus, () => now, RETENTION_MS) });
   const base = {
     corpus,
     search,

@@ -21,7 +21,6 @@ import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
 import { InteractionLoad } from './load.js';
 import type { Logger } from './logger.js';
-import { Metrics } from './observability/metrics.js';
 import { Polls } from './polls/service.js';
 import { openState, type State } from './state/index.js';
 import { ShardLeases } from './state/leases.js';
@@ -70,7 +69,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const random = options.random ?? Math.random;
   const retentionMs = config.retentionDays * 86_400_000;
   const wakeAt = wakeAtFor(corpus, clock, retentionMs);
-  const state = openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'), {
+  const state = await openState(config.keyvUrl, (error) => logger.error({ err: error }, 'storage error'), {
     wakeAt,
   });
   try {
@@ -111,8 +110,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const client = createClient({ apiUrl: config.apiUrl, shards });
   const mentions = new CommandMentions();
   const load = new InteractionLoad();
-  // Counted only when someone can read them: /metrics is served only with a HEALTH_PORT.
-  const metrics = config.health ? new Metrics({ labels: { shards: shards.ids.join(',') } }) : undefined;
+  // Counted only when someone can read them (/metrics needs a HEALTH_PORT); prom-client is loaded only then.
+  const metrics = config.health
+    ? new (await import('./observability/metrics.js')).Metrics({ labels: { shards: shards.ids.join(',') } })
+    : undefined;
   const base = {
     corpus,
     search,

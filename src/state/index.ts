@@ -98,8 +98,12 @@ export interface StateOptions {
 }
 
 /** Opens the bot's state. Storage errors are reported to `onError` and thrown to the caller. */
-export function openState(url: string, onError: (error: unknown) => void, options: StateOptions = {}): State {
-  const stores = new StoreFactory(url, onError);
+export async function openState(
+  url: string,
+  onError: (error: unknown) => void,
+  options: StateOptions = {},
+): Promise<State> {
+  const stores = await StoreFactory.connect(url, onError);
   const wakeUps = stores.wakeUps();
   const { wakeAt } = options;
   const guilds = new GuildStore(stores.open('guilds'), {

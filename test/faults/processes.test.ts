@@ -83,7 +83,7 @@ describe.each(stores)('three processes on $name', ({ runs, create }) => {
     world = await childWorld({ start: '2027-04-05T12:00:00Z' });
     processes = [];
     for (let shard = 0; shard < SHARDS; shard++) processes.push(await world.start(envFor(shard)));
-    state = openState(store.url, () => undefined);
+    state = await openState(store.url, () => undefined);
     // Consecutive milliseconds make consecutive snowflakes, which Discord's formula spreads over the shards.
     groups = Array.from({ length: SHARDS }, () => []);
     const base = world.clock.now().getTime();

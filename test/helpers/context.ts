@@ -51,13 +51,13 @@ export async function testContext(overrides: Partial<CommandContext> = {}): Prom
   const now = overrides.now ?? new Date('2026-11-22T12:00:00Z');
   const state: State =
     overrides.state ??
-    openState(
+    (await openState(
       'memory:',
       (error) => {
         throw error;
       },
       { wakeAt: wakeAtFor(corpus, () => now, RETENTION_MS) },
-    );
+    ));
   const random = overrides.random ?? seededRandom(42);
   const poster = new FakePoster(() => now);
   const polls =

@@ -39,13 +39,13 @@ export async function jobHarness(
   const clock = () => now;
   const state =
     options.state?.(clock, corpus) ??
-    openState(
+    (await openState(
       'memory:',
       (error) => {
         throw error;
       },
       { wakeAt: wakeAtFor(corpus, clock, RETENTION_MS) },
-    );
+    ));
   const poster = new FakePoster(clock);
   const base = {
     corpus,

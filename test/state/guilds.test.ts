@@ -31,13 +31,13 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
     it.skip('needs the service running on 127.0.0.1', () => undefined);
     return;
   }
-  const open = (at: string): State =>
+  const open = (at: string): Promise<State> =>
     openState(at, (error) => {
       throw error;
     });
 
   it('reads the declared defaults for a server it has not seen', async () => {
-    const state = open(url());
+    const state = await open(url());
     try {
       expect(await state.guilds.read(newGuildId())).toEqual({
         progress: { session: 1, covered: [] },
@@ -55,7 +55,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
   });
 
   it('keeps every one of 100 concurrent changes to one server', async () => {
-    const state = open(url());
+    const state = await open(url());
     const guildId = newGuildId();
     try {
       await Promise.all(
@@ -73,7 +73,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
   });
 
   it('writes nothing when a change throws', async () => {
-    const state = open(url());
+    const state = await open(url());
     const guildId = newGuildId();
     try {
       await state.guilds.change(guildId, (record) => ({
@@ -92,7 +92,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
   });
 
   it('keeps a wake-up index: hints in several slots and hours, read back in order, cleared once handled', async () => {
-    const stores = new StoreFactory(url(), (error) => {
+    const stores = await StoreFactory.connect(url(), (error) => {
       throw error;
     });
     // Its own owner, so runs against the shared Redis and PostgreSQL never see each other's hints.
@@ -117,7 +117,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
   it('records the wake-up of every schedule change, and writes no change whose wake-up it cannot record', async () => {
     const wakeAt = new Date('2027-01-05T18:00:00Z');
     let failing = false;
-    const state = openState(
+    const state = await openState(
       url(),
       (error) => {
         throw error;
@@ -156,7 +156,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
   });
 
   it('keeps every one of 500 concurrent votes on one poll, and finds a poll by its message', async () => {
-    const state = open(url());
+    const state = await open(url());
     const guildId = newGuildId();
     // Fresh ids: the message index is shared by every server on the store.
     const messageId = newGuildId();
@@ -203,7 +203,7 @@ describe.each(backends)('GuildStore on %s', (_name, url, runs) => {
   });
 
   it('keeps servers apart and forgets one on request', async () => {
-    const state = open(url());
+    const state = await open(url());
     const [a, b] = [newGuildId(), newGuildId()];
     try {
       await state.guilds.change(a, (record) => ({
@@ -285,13 +285,13 @@ describe('GuildStore on the embedded SQLite file', () => {
   it('survives a restart', async () => {
     const url = `sqlite://${path.join(tempDir, 'restart.sqlite')}`;
     const guildId = newGuildId();
-    const first = openState(url, () => undefined);
+    const first = await openState(url, () => undefined);
     await first.guilds.change(guildId, (record) => ({
       record: { ...record, excerpts: { shown: ['a', 'b'] } },
       result: undefined,
     }));
     await first.close();
-    const second = openState(url, () => undefined);
+    const second = await openState(url, () => undefined);
     try {
       expect((await second.guilds.read(guildId)).excerpts.shown).toEqual(['a', 'b']);
     } finally {
@@ -300,7 +300,7 @@ describe('GuildStore on the embedded SQLite file', () => {
   });
 
   it('refuses a key that is not a Discord id', async () => {
-    const state = openState('memory:', () => undefined);
+    const state = await openState('memory:', () => undefined);
     await expect(state.guilds.read('../other')).rejects.toThrow(RangeError);
     await state.close();
   });
@@ -327,7 +327,7 @@ describe('a store that stops answering', () => {
   });
 
   it('is reported at start, in words, when KEYV_URL points at nothing', async () => {
-    const state = openState('redis://127.0.0.1:6390', () => undefined);
+    const state = await openState('redis://127.0.0.1:6390', () => undefined);
     try {
       await expect(state.check()).rejects.toThrow(StateUnavailableError);
       await expect(state.check()).rejects.toThrow(

@@ -17,24 +17,24 @@ const freshShards = (n: number) => {
 };
 
 /** Where leases live, as one process opens it. */
-type OpenLocks = () => { readonly locks: Locks; readonly close: () => Promise<void> };
+type OpenLocks = () => Promise<{ readonly locks: Locks; readonly close: () => Promise<void> }>;
 
 const onStore =
   (url: string): OpenLocks =>
-  () => {
-    const factory = new StoreFactory(url, failOnError);
+  async () => {
+    const factory = await StoreFactory.connect(url, failOnError);
     return { locks: factory.locks(), close: () => factory.close() };
   };
 
 const places: [string, OpenLocks, boolean][] = [
-  ['this process', () => ({ locks: new LocalLocks(), close: async () => undefined }), true],
+  ['this process', async () => ({ locks: new LocalLocks(), close: async () => undefined }), true],
   ['Redis', onStore(REDIS_URL), available.redis],
   ['PostgreSQL', onStore(POSTGRES_URL), available.postgres],
 ];
 
 describe.each(places)('shard leases on %s', (_name, open, runs) => {
   it.skipIf(!runs)('make a second process wait until the first lets its shards go', async () => {
-    const store = open();
+    const store = await open();
     try {
       const shards = freshShards(2);
       // A long lease against the renewals of a loaded machine: only a release can let the second in.
@@ -62,7 +62,7 @@ describe.each(places)('shard leases on %s', (_name, open, runs) => {
   });
 
   it.skipIf(!runs)('pass a dead process’s shard to the next one once the lease expires', async () => {
-    const store = open();
+    const store = await open();
     try {
       const [shard = 0] = freshShards(1);
       // A process that took the lease and died: nobody renews it.

@@ -30,7 +30,10 @@ describe.each([
   ['PostgreSQL', POSTGRES_URL, available.postgres],
 ])('two processes on one %s', (_name, url, runs) => {
   it.skipIf(!runs)('keep every one of 200 simultaneous check-ins split between them', async () => {
-    const stores = [new StoreFactory(url, failOnError), new StoreFactory(url, failOnError)];
+    const stores = [
+      await StoreFactory.connect(url, failOnError),
+      await StoreFactory.connect(url, failOnError),
+    ];
     const checkIns = stores.map((factory) => new CheckIns(factory.open('checkins')));
     try {
       const guildId = newGuildId();
@@ -45,7 +48,10 @@ describe.each([
   });
 
   it.skipIf(!runs)('lose no update when both change one record over and over', async () => {
-    const stores = [new StoreFactory(url, failOnError), new StoreFactory(url, failOnError)];
+    const stores = [
+      await StoreFactory.connect(url, failOnError),
+      await StoreFactory.connect(url, failOnError),
+    ];
     const counters = stores.map(
       (factory) =>
         new RecordStore<number>(factory.open('test-counters'), {
@@ -68,7 +74,7 @@ describe.each([
   });
 
   it.skipIf(!runs)('reads what plain Keyv wrote, and plain Keyv reads what it swapped in', async () => {
-    const factory = new StoreFactory(url, failOnError);
+    const factory = await StoreFactory.connect(url, failOnError);
     try {
       const keyv = factory.open('test-interop');
       const plain = new RecordStore<{ n: number }>(keyv, {
@@ -161,8 +167,8 @@ describe.each([
 describe('the embedded SQLite file', () => {
   it('serves one process: a second is refused with what to do, and the first keeps working', async () => {
     const url = `sqlite://${path.join(tempDir, 'held.sqlite')}`;
-    const first = openState(url, failOnError);
-    const second = openState(url, () => undefined);
+    const first = await openState(url, failOnError);
+    const second = await openState(url, () => undefined);
     try {
       await first.check();
       await expect(second.check()).rejects.toThrow(
@@ -179,12 +185,12 @@ describe('the embedded SQLite file', () => {
 
   it('is free again once the process holding it has closed it', async () => {
     const url = `sqlite://${path.join(tempDir, 'reopened.sqlite')}`;
-    const first = openState(url, failOnError);
+    const first = await openState(url, failOnError);
     await first.check();
     const guildId = newGuildId();
     await first.checkIns.add(guildId, 2, '123456789012345678');
     await first.close();
-    const again = openState(url, failOnError);
+    const again = await openState(url, failOnError);
     try {
       await again.check();
       expect(await again.checkIns.forSession(guildId, 2)).toEqual(['123456789012345678']);
