@@ -96,7 +96,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       onLost: (shard) => {
         if (lost) return;
         lost = true;
-        logger.error({ shard }, 'another process took over a shard of this one; stopping');
+        logger.error(
+          { shard },
+          'lost the lease of a shard (not renewed in time, so another process may run it now); stopping',
+        );
         stopActing();
         options.onShardLost?.(shard);
       },

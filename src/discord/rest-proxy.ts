@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { proxyRequests } from '@discordjs/proxy';
-import { REST } from 'discord.js';
+import { populateErrorResponse, populateSuccessfulResponse } from '@discordjs/proxy';
+import { REST, RequestMethod, type RouteLike } from 'discord.js';
 import { BOUNDED_REQUESTS_PER_SECOND } from './rest.js';
 
 /**
@@ -21,6 +21,59 @@ export interface RestProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Forwards one request, as @discordjs/proxy's `proxyRequests` does, with one difference: the body is read
+ * whole first. `proxyRequests` streams the incoming request through as the body, and a request that
+ * @discordjs/rest then retries (after a 429 or a 5xx) went out again with the stream already consumed, an
+ * empty body Discord refuses (400), while the bot had been promised a retry.
+ */
+async function forward(rest: REST, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://proxy');
+  const route = url.pathname.replace(/^\/api(\/v\d+)?/u, '');
+  const method = METHODS.find((known) => known === request.method);
+  if (!method || !isRoute(route)) {
+    response.statusCode = 405;
+    response.end();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const headers: Record<string, string> = {};
+  for (const name of ['content-type', 'authorization', 'x-audit-log-reason']) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  try {
+    const answer = await rest.queueRequest({
+      fullRoute: route,
+      method,
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks), passThroughBody: true } : {}),
+      query: url.searchParams,
+      headers,
+      // Each request carries the bot's own Authorization header: the proxy holds no token.
+      auth: false,
+    });
+    await populateSuccessfulResponse(response, answer);
+  } catch (error) {
+    if (!populateErrorResponse(response, error)) throw error;
+  } finally {
+    response.end();
+  }
+}
+
+const METHODS = [
+  RequestMethod.Get,
+  RequestMethod.Post,
+  RequestMethod.Put,
+  RequestMethod.Patch,
+  RequestMethod.Delete,
+] as const;
+
+/** A path @discordjs/rest accepts as a route: `/channels/…`. */
+function isRoute(path: string): path is RouteLike {
+  return /^\/[^/]/u.test(path);
+}
+
 export async function startRestProxy(options: {
   readonly port: number;
   readonly host?: string;
@@ -31,7 +84,13 @@ export async function startRestProxy(options: {
     globalRequestsPerSecond: BOUNDED_REQUESTS_PER_SECOND,
     ...(options.api ? { api: options.api } : {}),
   });
-  const server = createServer(proxyRequests(rest));
+  const server = createServer((request, response) => {
+    forward(rest, request, response).catch(() => {
+      // Nothing @discordjs/proxy can put in a response (a network error on the way to Discord).
+      if (!response.headersSent) response.statusCode = 502;
+      response.end();
+    });
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

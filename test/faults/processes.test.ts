@@ -17,7 +17,8 @@ import { MINUTE, postsTo } from './post-kinds.js';
  * for it; no post is made twice and no write is lost.
  */
 const SHARDS = 3;
-const LEASE_SECONDS = 2;
+/** Short, so a takeover is quick, but long enough that a busy event loop still renews in time. */
+const LEASE_SECONDS = 6;
 const CLICKS = 1000;
 const required = process.env.CRUX_REQUIRE_SERVICES === '1';
 

@@ -44,6 +44,19 @@ it('two processes posting as fast as each may, through the proxy: every post mad
   expect(world.discord.rateLimits.globalLimited - before).toBe(0);
 }, 30_000);
 
+it('a post held back by a 429 at the proxy is sent again, whole, and once', async () => {
+  const guild = world.discord.addGuild({ name: 'Limited', channels: ['reading'] });
+  const channel = guild.channel('reading');
+  world.discord.faults.rateLimit(`POST /channels/${channel.id}/messages`, {
+    times: 2,
+    retryAfterSeconds: 0.2,
+  });
+  const rest = boundedRest(world.discord.token, { api: proxy.url });
+  await rest.post(Routes.channelMessages(channel.id), { body: { content: 'held back twice' } });
+  world.discord.faults.clear();
+  expect(channel.messages().map((m) => m.content)).toEqual(['held back twice']);
+}, 30_000);
+
 it('a bot process configured with DISCORD_REST_PROXY posts its sessions through it', async () => {
   const bot = await world.start({ DISCORD_REST_PROXY: proxy.url });
   const group = await newGroup(world, 'Proxied');
