@@ -95,11 +95,11 @@ describe('a restart while a poll is open', () => {
     world.discord.faults.slow(`POST /channels/${reading().id}/messages`, 1500, { times: 1 });
     world.clock.set(iso(world.clock.now().getTime() + 3_600_000));
     const before = resultsPosts(reading()).length;
+    const served = world.discord.faults.served.length;
     const tick = world.bot.scheduler.tick().catch(() => undefined);
-    await until(
-      async () => (await world.bot.state.polls.get(world.guild.id, id))?.results !== undefined,
-      2000,
-    );
+    // Crash once the post is on its way (it is made after the claim, and after its chart is drawn).
+    await until(() => world.discord.faults.served.slice(served).some((s) => s.fault.type === 'slow'), 10_000);
+    expect((await world.bot.state.polls.get(world.guild.id, id))?.results).toBeDefined();
     await world.crash();
     await tick;
     // The old process's post lands after the crash.
