@@ -1,13 +1,12 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@keyv/redis';
-import pg from 'pg';
 import { shardOf } from '../src/core/shards.js';
 import type { Member, MessageView } from '../src/emulator/index.js';
 import { openState } from '../src/state/index.js';
 import { type Group, kickoffSessions, newGroup } from '../test/e2e/groups.js';
 import { type BotProcess, type ChildWorld, childWorld } from '../test/faults/harness.js';
+import { type FreshStore, freshPostgres, freshRedis } from '../test/helpers/services.js';
 
 /**
  * `npm run bench:processes [servers] [clicks]` (or BENCH_SERVERS, BENCH_CLICKS; BENCH_STORES=redis or
@@ -50,47 +49,10 @@ function wholeNumber(text: string | undefined, fallback: number): number {
   return value;
 }
 
-/** A store of its own for one run, emptied or made before it and dropped after. */
-interface Store {
-  readonly url: string;
-  drop(): Promise<void>;
-}
-
-const stores: { readonly name: string; readonly create: (run: string) => Promise<Store> }[] = [
-  {
-    name: 'Redis',
-    async create() {
-      // A database index the tests do not use (they take 9), flushed so no earlier run's keys remain.
-      const url = 'redis://127.0.0.1:6379/10';
-      const client = createClient({ url });
-      await client.connect();
-      await client.flushDb();
-      return {
-        url,
-        async drop() {
-          await client.flushDb();
-          await client.close();
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    async create(run) {
-      const database = `crux_bench_${process.pid}_${run}`;
-      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${database}`);
-      return {
-        url: `postgres://postgres@127.0.0.1:5432/${database}`,
-        async drop() {
-          await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await admin.end();
-        },
-      };
-    },
-  },
+const stores: { readonly name: string; readonly create: (run: string) => Promise<FreshStore> }[] = [
+  // A database index the tests do not use, flushed so no earlier run's keys remain.
+  { name: 'Redis', create: () => freshRedis(10) },
+  { name: 'PostgreSQL', create: (run) => freshPostgres(`crux_bench_${run}`) },
 ];
 
 /** The SHARDS of each of `processes` processes: consecutive, equal ranges of SHARD_COUNT (`0-1`, `2-3`). */
@@ -151,7 +113,7 @@ function logProblems(processes: readonly BotProcess[]): Map<string, number> {
 
 const loud = (message: string) => console.error(`\n!!!!! ${message} !!!!!\n`);
 
-async function run(storeName: string, store: Store, processCount: number): Promise<Row> {
+async function run(storeName: string, store: FreshStore, processCount: number): Promise<Row> {
   const label = `${storeName}, ${processCount} process${processCount === 1 ? '' : 'es'}`;
   let world: ChildWorld | undefined;
   let processes: BotProcess[] = [];

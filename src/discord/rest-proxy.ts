@@ -79,9 +79,11 @@ export async function startRestProxy(options: {
   readonly host?: string;
   /** Discord's API, or the emulator's; discord.com by default. */
   readonly api?: string | undefined;
+  /** Requests a second for all processes together; below Discord's 50 by default. */
+  readonly requestsPerSecond?: number;
 }): Promise<RestProxy> {
   const rest = new REST({
-    globalRequestsPerSecond: BOUNDED_REQUESTS_PER_SECOND,
+    globalRequestsPerSecond: options.requestsPerSecond ?? BOUNDED_REQUESTS_PER_SECOND,
     ...(options.api ? { api: options.api } : {}),
   });
   const server = createServer((request, response) => {

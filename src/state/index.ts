@@ -127,6 +127,7 @@ export async function openState(
       try {
         await stores.check();
         await guilds.read('0');
+        await stores.moveLegacyWakeUps(wakeUps);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         const advice = url.startsWith('sqlite:')

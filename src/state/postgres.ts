@@ -124,6 +124,15 @@ export class PostgresStore extends EventEmitter {
     return rows.length > 0;
   }
 
+  /** Every row of a namespace, for Keyv's `iterator()`. */
+  async *iterator(namespace?: string): AsyncGenerator<[string, string]> {
+    const pattern = namespace ? `${namespace.replace(/[%_\\]/gu, '\\$&')}:%` : '%';
+    const rows = await this.#query('SELECT key, value FROM public.keyv WHERE key LIKE $1 ORDER BY key', [
+      pattern,
+    ]);
+    for (const row of rows) yield [row.key, row.value];
+  }
+
   async clear(): Promise<void> {
     const pattern = this.namespace ? `${this.namespace.replace(/[%_\\]/gu, '\\$&')}:%` : '%';
     await this.#query('DELETE FROM public.keyv WHERE key LIKE $1', [pattern]);

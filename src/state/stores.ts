@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import type { Backend } from './backends/backend.js';
 import type { Locks } from './locks.js';
-import type { WakeUpIndex } from './wakeups.js';
+import { type WakeUpIndex, WakeUps } from './wakeups.js';
 
 /**
  * Opens Keyv stores from a `KEYV_URL`:
@@ -60,6 +60,15 @@ export class StoreFactory {
   /** The wake-up index: the store's own ordered structure where processes share it, Keyv otherwise. */
   wakeUps(): WakeUpIndex {
     return this.#backend.wakeUps((namespace) => this.open(namespace));
+  }
+
+  /**
+   * Moves wake-ups an earlier Crux kept in Keyv hour buckets into `index`, where the store now has its own
+   * (see `WakeUps.moveTo`); nothing to do where the buckets are still the index. How many were moved.
+   */
+  async moveLegacyWakeUps(index: WakeUpIndex): Promise<number> {
+    if (index instanceof WakeUps) return 0;
+    return new WakeUps(this.open('wakeups')).moveTo(index);
   }
 
   /**

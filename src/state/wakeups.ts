@@ -21,13 +21,14 @@ export interface WakeUpIndex {
 }
 
 /**
- * The wake-up index on a store one process holds (SQLite, memory), on Keyv, indexed by hour: a tick reads only the hours since the
+ * The wake-up index on Keyv, for state in memory, indexed by hour (earlier versions of Crux kept it this way
+ * on every store; `moveTo` carries such hints over to a store's own index): a tick reads only the hours since the
  * last one it finished (usually one), so its work grows with what is due, not with the number of servers;
  * catching up after a day offline reads 24 hours. Each hour is split into slots by server, so adding a
  * hint rewrites a small list and a thousand servers due in one hour do not make each write longer.
  *
- * Writes are serialized within this process only, which is all there is on these stores. Redis and
- * PostgreSQL, which processes share, have their own index (`shared-wakeups.ts`).
+ * Writes are serialized within this process only. SQLite, Redis and PostgreSQL have indexes of their own
+ * (`sqlite-wakeups.ts`, `shared-wakeups.ts`).
  */
 
 const WakeUpSchema = z.object({ id: z.string(), guildId: z.string(), at: z.number() }).readonly();
@@ -106,6 +107,30 @@ export class WakeUps implements WakeUpIndex {
       while (cursor !== undefined && cursor < current && (await this.#hourIsEmpty(cursor))) cursor++;
       if (cursor !== start && cursor !== undefined) await this.#setCursor(cursor);
     });
+  }
+
+  /**
+   * Moves every hint stored here into `index`, and forgets them here: an upgrade from this index to a
+   * store's own (Redis, PostgreSQL) must not drop the hints of servers whose next session is days away, or
+   * those servers would never be woken. Safe to run twice, or in two processes at once: a hint added twice
+   * is harmless.
+   */
+  async moveTo(index: WakeUpIndex): Promise<number> {
+    const iterate = this.#keyv.iterator;
+    if (!iterate) throw new Error('this store cannot list its wake-ups to move them');
+    let moved = 0;
+    // Keyv's iterator takes the namespace as its argument, and yields keys without it.
+    for await (const [key, value] of iterate(this.#keyv.namespace)) {
+      if (typeof key !== 'string' || !key.startsWith(`${this.#owner}:`)) continue;
+      if (key !== `${this.#owner}:${CURSOR}`) {
+        for (const hint of WakeUpListSchema.parse(value)) {
+          await index.add(hint.guildId, new Date(hint.at));
+          moved++;
+        }
+      }
+      await storeCall(this.#keyv.delete(key), TIMEOUT_MS, 'clearing moved wake-ups');
+    }
+    return moved;
   }
 
   async #hourIsEmpty(hour: number): Promise<boolean> {

@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@keyv/redis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../../src/core/shards.js';
 import type { MessageView } from '../../src/emulator/index.js';
 import { openState, type State } from '../../src/state/index.js';
 import { type Group, kickoffSessions, newGroup, until } from '../e2e/groups.js';
-import { available } from '../helpers/services.js';
+import { available, type FreshStore, freshPostgres, freshRedis } from '../helpers/services.js';
 import { type BotProcess, type ChildWorld, childWorld } from './harness.js';
 import { MINUTE, postsTo } from './post-kinds.js';
 
@@ -24,46 +22,13 @@ const required = process.env.CRUX_REQUIRE_SERVICES === '1';
 
 /** A store of its own for this file: a Redis database it flushes, a PostgreSQL database it makes. */
 const stores = [
-  {
-    name: 'Redis',
-    runs: available.redis || required,
-    async create(): Promise<{ url: string; drop: () => Promise<void> }> {
-      const url = 'redis://127.0.0.1:6379/9';
-      const client = createClient({ url });
-      await client.connect();
-      await client.flushDb();
-      return {
-        url,
-        drop: async () => {
-          await client.flushDb();
-          await client.close();
-        },
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    runs: available.postgres || required,
-    async create(): Promise<{ url: string; drop: () => Promise<void> }> {
-      const database = `crux_processes_${process.pid}`;
-      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-      await admin.query(`CREATE DATABASE ${database}`);
-      return {
-        url: `postgres://postgres@127.0.0.1:5432/${database}`,
-        drop: async () => {
-          await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await admin.end();
-        },
-      };
-    },
-  },
+  { name: 'Redis', runs: available.redis || required, create: () => freshRedis(9) },
+  { name: 'PostgreSQL', runs: available.postgres || required, create: () => freshPostgres('crux_processes') },
 ];
 
 describe.each(stores)('three processes on $name', ({ runs, create }) => {
   let world: ChildWorld;
-  let store: { url: string; drop: () => Promise<void> };
+  let store: FreshStore;
   let state: State;
   let processes: BotProcess[];
   /** Two groups on each shard, by shard. */

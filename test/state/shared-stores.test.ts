@@ -11,8 +11,15 @@ import { RecordStore } from '../../src/state/records.js';
 import { redisConnection } from '../../src/state/redis.js';
 import { PostgresWakeUps, RedisWakeUps } from '../../src/state/shared-wakeups.js';
 import { StoreFactory } from '../../src/state/stores.js';
-import type { WakeUpIndex } from '../../src/state/wakeups.js';
-import { available, newGuildId, POSTGRES_URL, REDIS_URL } from '../helpers/services.js';
+import { type WakeUpIndex, WakeUps } from '../../src/state/wakeups.js';
+import {
+  available,
+  freshPostgres,
+  freshRedis,
+  newGuildId,
+  POSTGRES_URL,
+  REDIS_URL,
+} from '../helpers/services.js';
 
 /**
  * Two StoreFactory instances on one Redis or PostgreSQL are, to the store, two processes: separate
@@ -210,5 +217,45 @@ describe('in memory', () => {
       Array.from({ length: 50 }, () => counter.change('k', (n) => ({ record: n + 1, result: n }))),
     );
     expect(await counter.read('k')).toBe(50);
+  });
+});
+
+/** A store of its own: a Redis database flushed for the test, or a PostgreSQL database made for it. */
+const freshStores = [
+  { name: 'Redis', runs: available.redis, create: () => freshRedis(11) },
+  { name: 'PostgreSQL', runs: available.postgres, create: () => freshPostgres('crux_upgrade') },
+];
+
+describe.each(freshStores)('upgrading a $name store from the Keyv wake-up buckets', ({ runs, create }) => {
+  it.skipIf(!runs)('moves every waiting hint into the store’s own index at start, once', async () => {
+    const store = await create();
+    try {
+      // What an earlier Crux left: hints in Keyv hour buckets, one due next week, one in a month.
+      const earlier = await StoreFactory.connect(store.url, failOnError);
+      const legacy = new WakeUps(earlier.open('wakeups'));
+      const [soon, later] = [newGuildId(), newGuildId()];
+      const week = Date.parse('2027-01-12T19:00:00Z');
+      const month = Date.parse('2027-02-05T19:00:00Z');
+      await legacy.add(soon, new Date(week));
+      await legacy.add(later, new Date(month));
+      await earlier.close();
+
+      const state = await openState(store.url, failOnError);
+      try {
+        await state.check();
+        const due = await state.wakeUps.due(new Date(month));
+        expect(due.map((hint) => [hint.guildId, hint.at])).toEqual([
+          [soon, week],
+          [later, month],
+        ]);
+        // Moved, not copied: a second start finds nothing left to move.
+        await state.check();
+        expect(await state.wakeUps.due(new Date(month))).toHaveLength(2);
+      } finally {
+        await state.close();
+      }
+    } finally {
+      await store.drop();
+    }
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { LocalLocks } from '../locks.js';
+import { SqliteWakeUps } from '../sqlite-wakeups.js';
 import { WakeUps } from '../wakeups.js';
 import type { Backend } from './backend.js';
 
@@ -33,7 +34,7 @@ export function sqliteBackend(url: string): Backend {
     shared: false,
     open: (options) => new Keyv({ ...options, store: store as unknown as KeyvStoreAdapter }),
     locks: () => locks,
-    wakeUps: (open) => new WakeUps(open('wakeups')),
+    wakeUps: () => new SqliteWakeUps(store),
     check: () => holdExclusively(store, file),
     close: () => locks.close(),
   };
