@@ -222,6 +222,14 @@ describe('in memory', () => {
 
 /** A store of its own: a Redis database flushed for the test, or a PostgreSQL database made for it. */
 const freshStores = [
+  {
+    name: 'SQLite',
+    runs: true,
+    create: async () => ({
+      url: `sqlite://${path.join(tempDir, 'upgraded.sqlite')}`,
+      drop: async () => undefined,
+    }),
+  },
   { name: 'Redis', runs: available.redis, create: () => freshRedis(11) },
   { name: 'PostgreSQL', runs: available.postgres, create: () => freshPostgres('crux_upgrade') },
 ];
