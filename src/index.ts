@@ -12,6 +12,8 @@ const PARENT_CHECK_MS = 1000;
  * when its parent is gone. Otherwise a supervisor that restarts "the bot" after killing npm would leave two
  * bots connected. Process managers should run `node dist/src/index.js` themselves (see the README).
  */
+// Taken first: if the parent is gone while the bot is still starting, the check below still sees it.
+const parent = process.ppid;
 try {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -40,13 +42,12 @@ try {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  // Another process runs one of this one's shards now: stop, and exit with a failure so a supervisor
-  // restarts the process (which then waits for its shards).
-  bot = await startBot({ config, logger, onShardLost: () => shutdown('lost a shard lease', 1) });
-  const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) shutdown('the process that started the bot is gone');
   }, PARENT_CHECK_MS).unref();
+  // Another process runs one of this one's shards now: stop, and exit with a failure so a supervisor
+  // restarts the process (which then waits for its shards).
+  bot = await startBot({ config, logger, onShardLost: () => shutdown('lost a shard lease', 1) });
   // One failed promise somewhere must not take the bot down for every server.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 } catch (error) {
