@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  * for the machine's sake, not the bot's.
  */
 const ALONE = [
+  // Java's EPUBCheck on every session: heavy enough to slow everything beside it.
+  'test/downloads/files.test.ts',
   'test/faults/processes.test.ts',
   'test/faults/load.test.ts',
   'test/faults/logs.test.ts',
