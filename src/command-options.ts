@@ -128,8 +128,22 @@ export type ArgsOf<O extends Options> = {
   readonly [K in Exclude<keyof O, RequiredKeys<O>>]?: ValueOf<O[K]>;
 };
 
-/** The schema reading flattened options into typed arguments. */
+const schemas = new WeakMap<Options, z.ZodType<Record<string, unknown>>>();
+
+/**
+ * The schema reading flattened options into typed arguments, made once per declaration: zod compiles an
+ * object schema on its first use, which cost more than the parse itself when it was remade per interaction.
+ */
 export function argsSchema(options: Options): z.ZodType<Record<string, unknown>> {
+  let schema = schemas.get(options);
+  if (!schema) {
+    schema = buildArgsSchema(options);
+    schemas.set(options, schema);
+  }
+  return schema;
+}
+
+function buildArgsSchema(options: Options): z.ZodType<Record<string, unknown>> {
   return z.object(
     Object.fromEntries(
       Object.entries(options).map(([name, spec]) => [

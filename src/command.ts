@@ -140,6 +140,8 @@ export interface CommandSpec<D extends Declaration> {
   readonly components?: readonly ComponentRoute[];
 }
 
+const NO_OPTIONS: Options = {};
+
 /** Raw option values as dispatch flattens them: `subcommand` names the chosen subcommand. */
 export type RawArgs = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -192,7 +194,7 @@ export function defineCommand<const D extends Declaration>(spec: CommandSpec<D>)
         : { description: spec.description, ...declaration };
       if (!chosen)
         return { problem: 'That subcommand is not one Crux has any more. Type `/` to see what it offers.' };
-      const parsed = argsSchema(chosen.options ?? {}).safeParse(values);
+      const parsed = argsSchema(chosen.options ?? NO_OPTIONS).safeParse(values);
       if (!parsed.success) {
         const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
         return {
