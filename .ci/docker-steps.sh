@@ -121,7 +121,7 @@ ok(`corpus from data/: ${corpus.texts.length} texts, ${corpus.sessions.length} s
 
 // The default KEYV_URL, through the .crux link the image makes to the state volume.
 const { openState } = await load('dist/src/state/index.js');
-const state = openState('sqlite://.crux/state.sqlite', (error) => fail(`storage error: ${error}`));
+const state = await openState('sqlite://.crux/state.sqlite', (error) => fail(`storage error: ${error}`));
 await state.check();
 await state.close();
 if (!existsSync(path.join(app, '.crux', 'state.sqlite'))) fail('no state.sqlite in the state folder');
