@@ -1,5 +1,4 @@
-import { type Client, Events, type REST, Routes } from 'discord.js';
-import { z } from 'zod';
+import { type Client, Events, type REST } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { closeCharts } from './charts/render.js';
 import type { CommandModule } from './command.js';
@@ -15,7 +14,7 @@ import { createDispatcher } from './discord/dispatch.js';
 import { listenForEvents } from './discord/events.js';
 import { observe } from './discord/observe.js';
 import { DiscordPoster } from './discord/poster.js';
-import { boundedRest } from './discord/rest.js';
+import { boundedRest, recommendedShardCount } from './discord/rest.js';
 import type { JobDeps } from './jobs/deps.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { wakeAtFor } from './jobs/sessions.js';
@@ -237,8 +236,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
  * (GET /gateway/bot), as discord.js's `shards: 'auto'` would choose.
  */
 async function shardsToRun(config: Config, rest: REST): Promise<ShardSet> {
-  const count = config.shardCount ?? GatewayBotSchema.parse(await rest.get(Routes.gatewayBot())).shards;
+  const count = config.shardCount ?? (await recommendedShardCount(rest));
   return config.shardIds ? { count, ids: config.shardIds } : allShards(count);
 }
-
-const GatewayBotSchema = z.object({ shards: z.number().int().min(1) });

@@ -37,7 +37,18 @@ async function forward(rest: REST, request: IncomingMessage, response: ServerRes
     return;
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  let size = 0;
+  for await (const chunk of request) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
+    // Held in memory to be sent again: a body past anything Discord accepts is refused, not buffered.
+    if (size > MAX_BODY_BYTES) {
+      response.statusCode = 413;
+      response.end();
+      return;
+    }
+    chunks.push(bytes);
+  }
   const headers: Record<string, string> = {};
   for (const name of ['content-type', 'authorization', 'x-audit-log-reason']) {
     const value = request.headers[name];
@@ -60,6 +71,9 @@ async function forward(rest: REST, request: IncomingMessage, response: ServerRes
     response.end();
   }
 }
+
+/** Larger than any request Discord accepts (uploads are capped far below it). */
+const MAX_BODY_BYTES = 100 * 1024 * 1024;
 
 const METHODS = [
   RequestMethod.Get,

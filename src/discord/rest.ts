@@ -1,4 +1,5 @@
-import { REST } from 'discord.js';
+import { REST, Routes } from 'discord.js';
+import { z } from 'zod';
 
 /**
  * Discord's REST budget, split the way Discord counts it. A bot may make 50 requests a second in all
@@ -26,4 +27,11 @@ export function boundedRest(token: string, options: { readonly api?: string | un
     globalRequestsPerSecond: BOUNDED_REQUESTS_PER_SECOND,
     ...(options.api ? { api: options.api } : {}),
   }).setToken(token);
+}
+
+const GatewayBotSchema = z.object({ shards: z.number().int().min(1) });
+
+/** How many shards Discord recommends for the bot (GET /gateway/bot), as discord.js's `shards: 'auto'` asks. */
+export async function recommendedShardCount(rest: REST): Promise<number> {
+  return GatewayBotSchema.parse(await rest.get(Routes.gatewayBot())).shards;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelHandle, Member, MessageView } from '../../src/emulator/index.js';
-import { first, positionsOf, shippedCorpus } from '../helpers/context.js';
+import { first, positionsOf, sessionOneCrux, shippedCorpus } from '../helpers/context.js';
 import { iso, until } from './groups.js';
 import { startWorld, type World } from './harness.js';
 
@@ -10,10 +10,7 @@ import { startWorld, type World } from './harness.js';
  * open, and a native Discord poll whose votes arrive before and after a restart.
  */
 const { corpus } = await shippedCorpus();
-const crux = first(
-  corpus.cruxes.filter((c) => c.positions.length >= 2 && c.session === 1),
-  'crux',
-);
+const crux = sessionOneCrux(corpus);
 const [a, b] = positionsOf(crux, 2);
 
 let world: World;

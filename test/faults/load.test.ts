@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChannelHandle, Member, MessageView } from '../../src/emulator/index.js';
 import { kickoffSessions } from '../e2e/groups.js';
-import { first, positionsOf, shippedCorpus } from '../helpers/context.js';
+import { first, positionsOf, sessionOneCrux, shippedCorpus } from '../helpers/context.js';
 import { type BotProcess, type ChildWorld, childWorld } from './harness.js';
 
 /**
@@ -13,10 +13,7 @@ import { type BotProcess, type ChildWorld, childWorld } from './harness.js';
 const SERVERS = 200;
 const CLICKS = 1000;
 const { corpus } = await shippedCorpus();
-const crux = first(
-  corpus.cruxes.filter((c) => c.positions.length >= 2 && c.session === 1),
-  'crux',
-);
+const crux = sessionOneCrux(corpus);
 const [a, b] = positionsOf(crux, 2);
 
 let world: ChildWorld;

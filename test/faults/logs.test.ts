@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Member, MessageView } from '../../src/emulator/index.js';
-import { first, positionsOf, shippedCorpus } from '../helpers/context.js';
+import { first, positionsOf, sessionOneCrux, shippedCorpus } from '../helpers/context.js';
 import { type BotProcess, type ChildWorld, childWorld } from './harness.js';
 
 /**
@@ -11,10 +11,7 @@ import { type BotProcess, type ChildWorld, childWorld } from './harness.js';
  */
 const CLICKS = 600;
 const { corpus } = await shippedCorpus();
-const crux = first(
-  corpus.cruxes.filter((c) => c.positions.length >= 2 && c.session === 1),
-  'crux',
-);
+const crux = sessionOneCrux(corpus);
 const [a] = positionsOf(crux, 2);
 
 let world: ChildWorld;

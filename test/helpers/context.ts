@@ -120,3 +120,11 @@ export function first<T>(items: readonly T[], what = 'item'): T {
   if (item === undefined) throw new Error(`expected at least one ${what}`);
   return item;
 }
+
+/** The first crux of session 1 with at least two positions: one any group can poll from its first week. */
+export function sessionOneCrux(corpus: Corpus): Crux {
+  return first(
+    corpus.cruxes.filter((c) => c.positions.length >= 2 && c.session === 1),
+    'crux',
+  );
+}
